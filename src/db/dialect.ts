@@ -1,0 +1,100 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+// The only file that knows MySQL and SQLite apart. Everything else asks it.
+
+export type Dialect = 'mysql' | 'sqlite';
+
+type HasConnection = DataSource | EntityManager;
+
+export function dialectOf(db: HasConnection): Dialect {
+  const type = 'connection' in db ? db.connection.options.type : db.options.type;
+
+  return type === 'mysql' || type === 'mariadb' ? 'mysql' : 'sqlite';
+}
+
+/**
+ * An instant as a raw SQL parameter. TypeORM converts Dates in query-builder parameters but not
+ * in `query(sql, params)`; SQLite keeps instants as `YYYY-MM-DD HH:MM:SS.SSS` text in UTC, which
+ * sorts and compares like the instant itself.
+ */
+export function sqlInstant(db: HasConnection, date: Date): Date | string {
+  return dialectOf(db) === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Reads an instant that came back from raw SQL (a Date from mysql2, UTC text from SQLite). */
+export function parseInstant(value: unknown): Date | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (value instanceof Date) {
+    return value;
+  }
+  const text = String(value);
+
+  return new Date(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+/** Reads a number that came back from raw SQL (DECIMAL and BIGINT arrive as strings on MySQL). */
+export function parseNumber(value: unknown): number | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/**
+ * `INSERT … VALUES …` that skips rows whose unique key already exists and returns how many rows
+ * it really inserted, so retried writes are counted as duplicates, not inserted twice. MySQL's
+ * `ON DUPLICATE KEY UPDATE id = id` leaves a duplicate untouched and reports 0 affected rows for
+ * it; `INSERT IGNORE` is not used because it also hides truncation and foreign key errors.
+ */
+export async function insertSkippingDuplicates(
+  manager: EntityManager,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
+  }
+  const mysql = dialectOf(manager) === 'mysql';
+  const q = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const conflict = mysql ? 'ON DUPLICATE KEY UPDATE `id` = `id`' : 'ON CONFLICT DO NOTHING';
+  let inserted = 0;
+  // 500 rows keep the placeholder count under SQLite's 32 766 and MySQL's 65 535 limits for
+  // tables of up to 65 columns.
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500);
+    const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${chunk
+      .map(() => tuple)
+      .join(', ')} ${conflict}`;
+    inserted += await runStatement(manager, sql, chunk.flat());
+  }
+
+  return inserted;
+}
+
+/** Runs a data-changing statement and returns the number of rows it changed. */
+export async function runStatement(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<number> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+
+    return result.affected ?? 0;
+  } finally {
+    if (runner !== manager.queryRunner) {
+      await runner.release();
+    }
+  }
+}
+
+/** Quotes an identifier for the dialect. */
+export function quoteIdentifier(db: HasConnection, name: string): string {
+  return dialectOf(db) === 'mysql' ? `\`${name}\`` : `"${name}"`;
+}

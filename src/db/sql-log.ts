@@ -1,0 +1,57 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+/** What one request (or job) has done against the database so far. */
+export interface SqlScope {
+  statements: number;
+}
+
+const scopes = new AsyncLocalStorage<SqlScope>();
+let totalStatements = 0;
+
+/** Runs `fn` with a fresh statement counter that every query made inside it increments. */
+export function withSqlScope<T>(fn: () => T): { scope: SqlScope; result: T } {
+  const scope: SqlScope = { statements: 0 };
+
+  return { scope, result: scopes.run(scope, fn) };
+}
+
+/** Statements run by this process since it started (benchmarks and tests read differences). */
+export function totalSqlStatements(): number {
+  return totalStatements;
+}
+
+type LogFn = (level: 'debug' | 'warn', message: string, fields: Record<string, unknown>) => void;
+
+/**
+ * TypeORM logger that counts statements, globally and per request scope, and reports slow and
+ * failed ones. TypeORM calls `logQuery` for every statement whatever the `logging` option says.
+ */
+export class SqlLogger implements TypeOrmLogger {
+  constructor(private readonly write: LogFn) {}
+
+  logQuery(query: string): void {
+    totalStatements += 1;
+    const scope = scopes.getStore();
+    if (scope) {
+      scope.statements += 1;
+    }
+    this.write('debug', 'sql', { sql: query });
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.write('warn', 'sql failed', { sql: query, error: String(error) });
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.write('warn', 'sql slow', { sql: query, ms: time });
+  }
+
+  logSchemaBuild(): void {}
+
+  logMigration(message: string): void {
+    this.write('debug', 'migration', { message });
+  }
+
+  log(): void {}
+}

@@ -1,0 +1,19 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { dialectOf } from './dialect';
+
+// better-sqlite3 gives TypeORM one connection for the whole process, so two transactions
+// started by concurrent requests would nest as savepoints of one another. On SQLite, writes
+// therefore queue behind each other; MySQL gets a pooled connection per transaction.
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/** Runs `work` in one transaction: all of its writes land, or none do. */
+export function inTransaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (dialectOf(db) === 'mysql') {
+    return db.transaction(work);
+  }
+  const previous = sqliteQueues.get(db) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => db.transaction(work));
+  sqliteQueues.set(db, next);
+
+  return next;
+}
