@@ -98,3 +98,25 @@ export async function runStatement(
 export function quoteIdentifier(db: HasConnection, name: string): string {
   return dialectOf(db) === 'mysql' ? `\`${name}\`` : `"${name}"`;
 }
+
+/**
+ * The index a unique-key violation hit, or null when the error is something else. MySQL says
+ * `Duplicate entry … for key 'uq_…'`, SQLite `UNIQUE constraint failed: table.column`.
+ */
+export function uniqueViolation(error: unknown): string | null {
+  const driverError = (error as { driverError?: { code?: string; message?: string } })?.driverError;
+  const message = driverError?.message ?? '';
+  if (driverError?.code === 'ER_DUP_ENTRY') {
+    return /for key '(?:\w+\.)?(\w+)'/.exec(message)?.[1] ?? 'unknown';
+  }
+  if (driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return /UNIQUE constraint failed: (\w+\.\w+)/.exec(message)?.[1] ?? 'unknown';
+  }
+
+  return null;
+}
+
+/** A LIKE pattern matching `text` anywhere, with `!` escaping wildcards (used as ESCAPE '!'). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (char) => `!${char}`)}%`;
+}

@@ -1,0 +1,98 @@
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
+import { type Principal, Role } from '../auth/principal';
+import { notFound } from '../errors';
+import { ApiKeyEntity } from './api-key.entity';
+
+/** A key as created: the only moment its clear value exists outside its holder's hands. */
+export interface CreatedApiKey {
+  key: string;
+  record: ApiKeyEntity;
+}
+
+// `last_used_at` is informational; writing it on every request would turn each read into a
+// write, so it is refreshed at most once a minute per key and per process.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export class ApiKeyService {
+  private readonly keys: Repository<ApiKeyEntity>;
+  private readonly lastUsedWrites = new Map<number, number>();
+
+  constructor(db: DataSource) {
+    this.keys = db.getRepository(ApiKeyEntity);
+  }
+
+  async create(role: Role, name: string, key = generateApiKey()): Promise<CreatedApiKey> {
+    const record = await this.keys.save(
+      this.keys.create({
+        name,
+        role,
+        keyHash: hashApiKey(key),
+        keyPrefix: apiKeyPrefix(key),
+        createdAt: new Date(),
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+    );
+
+    return { key, record };
+  }
+
+  /** Makes sure a key with exactly this value exists and is live with this role. */
+  async ensure(key: string, role: Role, name: string): Promise<ApiKeyEntity> {
+    const existing = await this.keys.findOneBy({ keyHash: hashApiKey(key) });
+    if (!existing) {
+      return (await this.create(role, name, key)).record;
+    }
+    if (existing.role !== role || existing.revokedAt) {
+      existing.role = role;
+      existing.revokedAt = null;
+      await this.keys.save(existing);
+    }
+
+    return existing;
+  }
+
+  list(): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ order: { id: 'ASC' } });
+  }
+
+  async revoke(id: number): Promise<ApiKeyEntity> {
+    const record = await this.keys.findOneBy({ id });
+    if (!record) {
+      throw notFound(`API key ${id}`, 'id');
+    }
+    if (!record.revokedAt) {
+      record.revokedAt = new Date();
+      await this.keys.save(record);
+    }
+
+    return record;
+  }
+
+  /** Whether a key with this value exists and is not revoked (does not count as a use). */
+  async isLive(key: string): Promise<boolean> {
+    return this.keys.existsBy({ keyHash: hashApiKey(key), revokedAt: IsNull() });
+  }
+
+  /** The principal behind a key, or null when the key is unknown or revoked. */
+  async authenticate(key: string): Promise<Principal | null> {
+    const record = await this.keys.findOneBy({ keyHash: hashApiKey(key), revokedAt: IsNull() });
+    if (!record) {
+      return null;
+    }
+    this.touch(record.id);
+
+    return { keyId: record.id, role: record.role as Role };
+  }
+
+  private touch(id: number): void {
+    const now = Date.now();
+    if (now - (this.lastUsedWrites.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) {
+      return;
+    }
+    this.lastUsedWrites.set(id, now);
+    // Not awaited: a failed bookkeeping write must not fail the request it belongs to.
+    this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+  }
+}

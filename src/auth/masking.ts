@@ -1,0 +1,61 @@
+import { Role } from './principal';
+
+// Partners explore the data without seeing who the people are. Masking keeps the shape of a
+// value (so a partner can tell a filled field from an empty one, and a domain's TLD from
+// another) and nothing that identifies a person. It is applied when a customer is mapped to
+// its GraphQL type, which every path to a customer goes through.
+
+/** Whether this role sees personal data masked. */
+export function masksPersonalData(role: Role | undefined): boolean {
+  return role === Role.PARTNER;
+}
+
+/** `jane.doe@example.com` → `j***@e***.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) {
+    return '***';
+  }
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  const tld = dot > 0 ? domain.slice(dot) : '';
+
+  return `${email[0]}***@${domain[0] ?? ''}***${tld}`;
+}
+
+/** `+441234567123` → `+44 *** *** 123`: the country code and the last three digits stay. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/[^\d]/g, '');
+  const country = phone.trim().startsWith('+') ? `+${digits.slice(0, 2)} ` : '';
+
+  return `${country}*** *** ${digits.slice(-3)}`;
+}
+
+/** `Jane Doe` → `J*** D***`. */
+export function maskName(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => `${word[0]}***`)
+    .join(' ');
+}
+
+/** `1984-06-02` → `1984-**-**`: the year keeps age analyses possible. */
+export function maskBirthDate(date: string): string {
+  return `${date.slice(0, 4)}-**-**`;
+}
+
+/** Free text is masked whole; numbers and booleans carry no identity and stay. */
+export function maskFreeText(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return '***';
+  }
+  if (Array.isArray(value)) {
+    return value.map(maskFreeText);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskFreeText(inner)]));
+  }
+
+  return value;
+}

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { ApiKeyService } from '../apikeys/api-key.service';
+import { Role, ROLES } from '../auth/principal';
+import { withDatabase } from './bootstrap';
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('Create, list and revoke API keys.');
+  keys
+    .command('create')
+    .description('Create a key; it is printed once, as the last line, and stored only as a hash.')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--name <name>', 'who or what the key is for')
+    .action(async (options: { role: string; name: string }) => {
+      const role = options.role.toUpperCase();
+      if (!ROLES.includes(role as Role)) {
+        throw new Error(`--role must be one of ${ROLES.join(', ')}, got "${options.role}"`);
+      }
+      await withDatabase(async (db) => {
+        const created = await new ApiKeyService(db).create(role as Role, options.name);
+        console.log(`Created key ${created.record.id} (${role}, "${options.name}"). Store it now; it cannot be shown again:`);
+        console.log(created.key);
+      });
+    });
+  keys
+    .command('list')
+    .description('List keys: id, role, name, prefix, created, last used, revoked.')
+    .action(async () => {
+      await withDatabase(async (db) => {
+        const rows = await new ApiKeyService(db).list();
+        console.table(
+          rows.map((row) => ({
+            id: row.id,
+            role: row.role,
+            name: row.name,
+            prefix: `${row.keyPrefix}…`,
+            created: row.createdAt.toISOString(),
+            lastUsed: row.lastUsedAt?.toISOString() ?? '',
+            revoked: row.revokedAt?.toISOString() ?? '',
+          })),
+        );
+      });
+    });
+  keys
+    .command('revoke')
+    .description('Revoke a key by id; requests with it fail with UNAUTHENTICATED from then on.')
+    .argument('<id>', 'key id (see `pulse keys list`)')
+    .action(async (id: string) => {
+      await withDatabase(async (db) => {
+        const record = await new ApiKeyService(db).revoke(Number(id));
+        console.log(`Key ${record.id} revoked at ${record.revokedAt?.toISOString()}.`);
+      });
+    });
+}

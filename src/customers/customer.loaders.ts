@@ -1,0 +1,28 @@
+import type { LoaderOptions } from '../db/loaders';
+import { groupLoader, rowLoader } from '../db/loaders';
+import DataLoader from 'dataloader';
+import type { CustomerSummaryService } from './customer-summary.service';
+import type { CustomerService } from './customer.service';
+import { CustomerEntity } from './customer.entity';
+
+export function createCustomerLoaders(
+  customers: CustomerService,
+  summaries: CustomerSummaryService,
+  options: LoaderOptions,
+) {
+  return {
+    customerById: rowLoader<CustomerEntity>(
+      (ids) => customers.liveByIds(ids),
+      (row) => row.id,
+      options,
+    ),
+    consentsByCustomerId: groupLoader(
+      (ids) => customers.consentsOf(ids),
+      (row) => row.customerId,
+      options,
+    ),
+    summaryByCustomerId: new DataLoader((ids: readonly number[]) => summaries.summariesOf(ids), {
+      batch: options.batch,
+    }),
+  };
+}

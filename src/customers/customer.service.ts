@@ -1,0 +1,456 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { containsPattern, uniqueViolation } from '../db/dialect';
+import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { inTransaction } from '../db/transaction';
+import { badInput, notFound, PulseError } from '../errors';
+import type { Channel } from '../interactions/channel';
+import { ConsentChangeEntity, ConsentEntity } from './consent.entity';
+import { CustomerEntity } from './customer.entity';
+
+/** Consent to record, as the API and imports give it. */
+export interface ConsentData {
+  channel: Channel;
+  status: 'GRANTED' | 'DENIED';
+  changedAt?: Date | null;
+  source?: string | null;
+}
+
+/** Profile fields; `undefined` leaves a field alone, `null` clears it. */
+export interface CustomerData {
+  externalId?: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  country?: string | null;
+  city?: string | null;
+  birthDate?: string | null;
+  gender?: string | null;
+  signedUpAt?: Date | null;
+  attributes?: Record<string, unknown> | null;
+  consents?: ConsentData[] | null;
+}
+
+export interface CustomerListFilter {
+  text?: string | null;
+  countries?: string[] | null;
+  signedUp?: { from?: Date | null; to?: Date | null } | null;
+  consentGranted?: Channel[] | null;
+  hasOrdered?: boolean | null;
+  spend?: { min?: number | null; max?: number | null } | null;
+  lastActivity?: { from?: Date | null; to?: Date | null } | null;
+}
+
+export type CustomerSort = 'SIGNED_UP_AT' | 'CREATED_AT' | 'NAME' | 'EXTERNAL_ID';
+
+export interface UpsertResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  customers: CustomerEntity[];
+}
+
+// Sort keys and how their cursor values come back from JSON.
+const SORTS: Record<CustomerSort, { expr: string; read: (row: CustomerEntity) => unknown; isInstant: boolean }> = {
+  SIGNED_UP_AT: { expr: 'c.signed_up_at', read: (row) => row.signedUpAt.toISOString(), isInstant: true },
+  CREATED_AT: { expr: 'c.created_at', read: (row) => row.createdAt.toISOString(), isInstant: true },
+  NAME: { expr: "COALESCE(c.name, '')", read: (row) => row.name ?? '', isInstant: false },
+  EXTERNAL_ID: { expr: 'c.external_id', read: (row) => row.externalId, isInstant: false },
+};
+
+const PROFILE_FIELDS = [
+  'externalId',
+  'name',
+  'email',
+  'phone',
+  'country',
+  'city',
+  'birthDate',
+  'gender',
+  'signedUpAt',
+  'attributes',
+] as const;
+
+export class CustomerService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+  ) {}
+
+  async get(id: number): Promise<CustomerEntity> {
+    const customer = await this.db.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() });
+    if (!customer) {
+      throw notFound(`Customer ${id}`, 'id');
+    }
+
+    return customer;
+  }
+
+  /** Live (not deleted) customers among `ids`, in no particular order. */
+  liveByIds(ids: readonly number[]): Promise<CustomerEntity[]> {
+    return this.db.getRepository(CustomerEntity).findBy({ id: In([...ids]), deletedAt: IsNull() });
+  }
+
+  findByExternalId(externalId: string): Promise<CustomerEntity | null> {
+    return this.db.getRepository(CustomerEntity).findOneBy({ externalId, deletedAt: IsNull() });
+  }
+
+  /** A page of live customers matching `filter`, in a stable keyset order. */
+  async list(
+    filter: CustomerListFilter | null | undefined,
+    sort: { field: CustomerSort; direction: 'ASC' | 'DESC' } | null | undefined,
+    pageArgs: PageArgs,
+  ): Promise<Page<CustomerEntity>> {
+    const order = sort ?? { field: 'SIGNED_UP_AT', direction: 'DESC' };
+    const key = SORTS[order.field];
+    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const base = () => this.filtered(filter);
+    const query = base();
+    // Paging backwards walks the list in reverse and flips the page back in toPage().
+    const descending = (order.direction === 'DESC') !== window.backward;
+    if (window.cursor) {
+      const [value, id] = window.cursor;
+      const keyValue = key.isInstant ? new Date(String(value)) : value;
+      const condition = keysetCondition([key.expr, 'c.id'], [keyValue, id], descending ? '<' : '>');
+      query.andWhere(condition.sql, condition.params);
+    }
+    const direction = descending ? 'DESC' : 'ASC';
+    const rows = await query
+      .orderBy(key.expr, direction)
+      .addOrderBy('c.id', direction)
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(rows, window, (row) => [key.read(row), row.id], () => base().getCount());
+  }
+
+  async create(data: CustomerData): Promise<CustomerEntity> {
+    return inTransaction(this.db, async (tx) => {
+      const now = new Date();
+      const customer = tx.getRepository(CustomerEntity).create({
+        ...this.profile(data),
+        externalId: data.externalId ?? `pulse-${randomUUID()}`,
+        signedUpAt: data.signedUpAt ?? now,
+        attributes: data.attributes ?? {},
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+        version: 1,
+      });
+      await this.save(tx, customer, 'input');
+      await this.recordConsents(tx, customer.id, data.consents, now);
+
+      return customer;
+    });
+  }
+
+  /** Applies `data` if the stored version is still `version`; otherwise fails with CONFLICT. */
+  async update(id: number, version: number, data: CustomerData): Promise<CustomerEntity> {
+    return inTransaction(this.db, async (tx) => {
+      const now = new Date();
+      const changes = { ...this.profile(data), updatedAt: now };
+      // TypeORM's @VersionColumn would not guard the UPDATE; the WHERE clause does.
+      const result = await this.guardUnique('input', () =>
+        tx
+          .createQueryBuilder()
+          .update(CustomerEntity)
+          .set({ ...changes, version: () => 'version + 1' })
+          .where('id = :id AND version = :version AND deleted_at IS NULL', { id, version })
+          .execute(),
+      );
+      if (!result.affected) {
+        const current = await tx.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() });
+        if (!current) {
+          throw notFound(`Customer ${id}`, 'input.id');
+        }
+        throw new PulseError(
+          'CONFLICT',
+          `Customer ${id} is at version ${current.version}, not ${version}: read it again and retry`,
+          'input.version',
+          { currentVersion: current.version },
+        );
+      }
+      await this.recordConsents(tx, id, data.consents, now);
+
+      return tx.getRepository(CustomerEntity).findOneByOrFail({ id });
+    });
+  }
+
+  /** Soft-deletes a customer; with `version`, only if it did not change since. */
+  async remove(id: number, version?: number | null): Promise<void> {
+    const query = this.db
+      .createQueryBuilder()
+      .update(CustomerEntity)
+      .set({ deletedAt: new Date(), version: () => 'version + 1' })
+      .where('id = :id AND deleted_at IS NULL', { id });
+    if (version != null) {
+      query.andWhere('version = :version', { version });
+    }
+    const result = await query.execute();
+    if (!result.affected) {
+      await this.get(id).catch(() => {
+        throw notFound(`Customer ${id}`, 'input.id');
+      });
+      throw new PulseError('CONFLICT', `Customer ${id} changed since version ${version}`, 'input.version');
+    }
+  }
+
+  /**
+   * Creates or updates customers matched by external id, all in one transaction: one bad row
+   * fails the whole call, naming its index. Rows equal to what is stored are left alone, so a
+   * retried call changes nothing.
+   */
+  async upsertMany(rows: Array<CustomerData & { externalId: string }>, field = 'input.customers'): Promise<UpsertResult> {
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      const earlier = seen.get(row.externalId);
+      if (earlier !== undefined) {
+        throw badInput(`externalId ${row.externalId} also appears at index ${earlier}`, `${field}[${index}].externalId`);
+      }
+      seen.set(row.externalId, index);
+    });
+
+    return inTransaction(this.db, async (tx) => {
+      const repository = tx.getRepository(CustomerEntity);
+      const existing = await repository.findBy({ externalId: In(rows.map((row) => row.externalId)) });
+      const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
+      const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
+      const now = new Date();
+      for (const [index, row] of rows.entries()) {
+        const path = `${field}[${index}]`;
+        const current = byExternalId.get(row.externalId);
+        if (!current) {
+          const created = repository.create({
+            ...this.profile(row),
+            signedUpAt: row.signedUpAt ?? now,
+            attributes: row.attributes ?? {},
+            createdAt: now,
+            updatedAt: now,
+            deletedAt: null,
+            version: 1,
+          });
+          await this.save(tx, created, path);
+          await this.recordConsents(tx, created.id, row.consents, now);
+          result.created += 1;
+          result.customers.push(created);
+          continue;
+        }
+        const changes = this.changedFields(current, row);
+        const consentsChanged = await this.recordConsents(tx, current.id, row.consents, now);
+        if (Object.keys(changes).length === 0 && current.deletedAt === null) {
+          if (consentsChanged) {
+            result.updated += 1;
+          } else {
+            result.unchanged += 1;
+          }
+          result.customers.push(current);
+          continue;
+        }
+        // Upserting a deleted customer brings it back: the source system says it exists.
+        Object.assign(current, changes, { updatedAt: now, deletedAt: null, version: current.version + 1 });
+        await this.save(tx, current, path);
+        result.updated += 1;
+        result.customers.push(current);
+      }
+
+      return result;
+    });
+  }
+
+  /** Consents of customers, keyed by customer id (for the per-request loader). */
+  consentsOf(customerIds: readonly number[]): Promise<ConsentEntity[]> {
+    return this.db.getRepository(ConsentEntity).findBy({ customerId: In([...customerIds]) });
+  }
+
+  /** Builds the filtered query (without order or page) shared by the page and its count. */
+  private filtered(filter: CustomerListFilter | null | undefined): SelectQueryBuilder<CustomerEntity> {
+    const query = this.db.getRepository(CustomerEntity).createQueryBuilder('c').where('c.deleted_at IS NULL');
+    if (!filter) {
+      return query;
+    }
+    if (filter.text) {
+      query.andWhere("(c.name LIKE :text ESCAPE '!' OR c.email LIKE :text ESCAPE '!')", {
+        text: containsPattern(filter.text),
+      });
+    }
+    if (filter.countries?.length) {
+      query.andWhere('c.country IN (:...countries)', { countries: filter.countries });
+    }
+    this.range(query, 'c.signed_up_at', filter.signedUp, 'signedUp');
+    filter.consentGranted?.forEach((channel, i) => {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM customer_consents cc${i} WHERE cc${i}.customer_id = c.id ` +
+          `AND cc${i}.channel = :consent${i} AND cc${i}.status = 'GRANTED')`,
+        { [`consent${i}`]: channel },
+      );
+    });
+    const paid = "SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID'";
+    if (filter.hasOrdered != null) {
+      query.andWhere(`${filter.hasOrdered ? '' : 'NOT '}EXISTS (${paid})`);
+    }
+    if (filter.spend && (filter.spend.min != null || filter.spend.max != null)) {
+      const spent =
+        "(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID')";
+      if (filter.spend.min != null) {
+        query.andWhere(`${spent} >= :spendMin`, { spendMin: filter.spend.min });
+      }
+      if (filter.spend.max != null) {
+        query.andWhere(`${spent} <= :spendMax`, { spendMax: filter.spend.max });
+      }
+    }
+    this.range(
+      query,
+      '(SELECT MAX(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id)',
+      filter.lastActivity,
+      'lastActivity',
+    );
+
+    return query;
+  }
+
+  private range(
+    query: SelectQueryBuilder<CustomerEntity>,
+    expr: string,
+    range: { from?: Date | null; to?: Date | null } | null | undefined,
+    name: string,
+  ): void {
+    if (range?.from) {
+      query.andWhere(`${expr} >= :${name}From`, { [`${name}From`]: range.from });
+    }
+    if (range?.to) {
+      query.andWhere(`${expr} < :${name}To`, { [`${name}To`]: range.to });
+    }
+  }
+
+  /** The profile fields `data` sets (undefined ones left out). */
+  private profile(data: CustomerData): Partial<CustomerEntity> {
+    const profile: Record<string, unknown> = {};
+    for (const field of PROFILE_FIELDS) {
+      if (data[field] !== undefined) {
+        profile[field] = field === 'attributes' ? (data.attributes ?? {}) : data[field];
+      }
+    }
+
+    return profile as Partial<CustomerEntity>;
+  }
+
+  private changedFields(current: CustomerEntity, data: CustomerData): Partial<CustomerEntity> {
+    const wanted = this.profile(data) as Record<string, unknown>;
+    const changes: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(wanted)) {
+      const stored = (current as unknown as Record<string, unknown>)[field];
+      if (JSON.stringify(stored) !== JSON.stringify(value)) {
+        changes[field] = value;
+      }
+    }
+
+    return changes as Partial<CustomerEntity>;
+  }
+
+  private async save(tx: EntityManager, customer: CustomerEntity, path: string): Promise<void> {
+    await this.guardUnique(path, () => tx.getRepository(CustomerEntity).save(customer));
+  }
+
+  /** Turns a unique-key violation into BAD_USER_INPUT on the field that collided. */
+  private async guardUnique<T>(path: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const index = uniqueViolation(error);
+      if (index === null) {
+        throw error;
+      }
+      const field = /email/.test(index) ? 'email' : 'externalId';
+      throw badInput(`Another customer already has this ${field}`, `${path}.${field}`);
+    }
+  }
+
+  /**
+   * Records consent changes: the current state per channel, and one history row per change.
+   * A consent equal to the stored one is not a change. Returns whether anything changed.
+   */
+  private async recordConsents(
+    tx: EntityManager,
+    customerId: number,
+    consents: ConsentData[] | null | undefined,
+    now: Date,
+  ): Promise<boolean> {
+    if (!consents?.length) {
+      return false;
+    }
+    const repository = tx.getRepository(ConsentEntity);
+    const stored = await repository.findBy({ customerId });
+    const byChannel = new Map(stored.map((consent) => [consent.channel, consent]));
+    let changed = false;
+    for (const consent of consents) {
+      if (byChannel.get(consent.channel)?.status === consent.status) {
+        continue;
+      }
+      const record = {
+        customerId,
+        channel: consent.channel,
+        status: consent.status,
+        changedAt: consent.changedAt ?? now,
+        source: consent.source ?? null,
+      };
+      await repository.save(repository.create(record));
+      await tx.getRepository(ConsentChangeEntity).insert(record);
+      byChannel.set(consent.channel, repository.create(record));
+      changed = true;
+    }
+
+    return changed;
+  }
+}
+
+/** A reference to a customer by row id or by external id, as ingestion rows carry it. */
+export interface CustomerRef {
+  customerId?: number | null;
+  customerExternalId?: string | null;
+}
+
+/**
+ * Resolves customer references of many rows in one query. A row naming no customer, both
+ * kinds of id, or an unknown or deleted customer fails the call with the row's path.
+ */
+export async function resolveCustomerRefs(
+  manager: EntityManager,
+  refs: CustomerRef[],
+  field: string,
+): Promise<number[]> {
+  refs.forEach((ref, index) => {
+    if ((ref.customerId == null) === (ref.customerExternalId == null)) {
+      throw badInput('Give exactly one of customerId and customerExternalId', `${field}[${index}].customerId`);
+    }
+  });
+  const ids = [...new Set(refs.flatMap((ref) => (ref.customerId != null ? [ref.customerId] : [])))];
+  const externalIds = [...new Set(refs.flatMap((ref) => (ref.customerExternalId != null ? [ref.customerExternalId] : [])))];
+  const query = manager
+    .getRepository(CustomerEntity)
+    .createQueryBuilder('c')
+    .select(['c.id', 'c.externalId'])
+    .where('c.deleted_at IS NULL')
+    .andWhere('(c.id IN (:...ids) OR c.external_id IN (:...externalIds))', {
+      ids: ids.length ? ids : [0],
+      externalIds: externalIds.length ? externalIds : [''],
+    });
+  const found = await query.getMany();
+  const liveIds = new Set(found.map((customer) => customer.id));
+  const idByExternalId = new Map(found.map((customer) => [customer.externalId, customer.id]));
+
+  return refs.map((ref, index) => {
+    if (ref.customerId != null) {
+      if (!liveIds.has(ref.customerId)) {
+        throw badInput(`No customer with this id`, `${field}[${index}].customerId`);
+      }
+
+      return ref.customerId;
+    }
+    const id = idByExternalId.get(ref.customerExternalId as string);
+    if (id === undefined) {
+      throw badInput(`No customer with external id ${ref.customerExternalId}`, `${field}[${index}].customerExternalId`);
+    }
+
+    return id;
+  });
+}

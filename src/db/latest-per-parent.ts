@@ -1,0 +1,44 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
+
+export interface LatestPerParentQuery {
+  /** Column holding the parent id, e.g. `customer_id`. */
+  parentColumn: string;
+  parentIds: readonly number[];
+  /** Sort columns, newest first, ending with a unique column (`id`). */
+  orderColumns: string[];
+  /** Extra conditions on the child rows, written against alias `x`, with their parameters. */
+  where: Array<{ sql: string; params?: Record<string, unknown> }>;
+  /** Rows to keep per parent. */
+  limit: number;
+}
+
+/**
+ * The latest `limit` rows of each parent in ONE statement: rows ranked with
+ * `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)` in a derived table, then loaded as
+ * entities by id. Window functions exist in MySQL 8, MariaDB 10.2+ and SQLite 3.25+.
+ * Rows come back grouped by parent, newest first.
+ */
+export async function latestPerParent<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  query: LatestPerParentQuery,
+): Promise<T[]> {
+  if (query.parentIds.length === 0) {
+    return [];
+  }
+  const table = repository.metadata.tableName;
+  const order = query.orderColumns.map((column) => `x.${column} DESC`).join(', ');
+  const conditions = [`x.${query.parentColumn} IN (:...parentIds)`, ...query.where.map((w) => w.sql)];
+  const params = Object.assign({ parentIds: [...query.parentIds], limit: query.limit }, ...query.where.map((w) => w.params ?? {}));
+  const ranked =
+    `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order}) AS rn ` +
+    `FROM ${table} x WHERE ${conditions.join(' AND ')}`;
+  const builder = repository
+    .createQueryBuilder('t')
+    .where(`t.id IN (SELECT ranked.id FROM (${ranked}) ranked WHERE ranked.rn <= :limit)`, params)
+    .orderBy(`t.${query.parentColumn}`, 'ASC');
+  for (const column of query.orderColumns) {
+    builder.addOrderBy(`t.${column}`, 'DESC');
+  }
+
+  return builder.getMany();
+}

@@ -1,0 +1,18 @@
+import './enums';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from '../auth/auth-checker';
+import type { Services } from '../services';
+import { createContainer } from './container';
+import { RESOLVERS } from './resolvers';
+import { validateArgument } from './validate';
+
+/** The executable schema: resolvers, one auth checker, argument validation. */
+export function buildPulseSchema(services: Services): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    validateFn: validateArgument,
+    container: createContainer(services),
+  });
+}

@@ -1,0 +1,36 @@
+import type { Principal } from '../auth/principal';
+import { createCustomerLoaders } from '../customers/customer.loaders';
+import type { LoaderOptions } from '../db/loaders';
+import { createInteractionLoaders } from '../interactions/interaction.loaders';
+import { createOrderLoaders } from '../orders/order.loaders';
+import type { Services } from '../services';
+
+/** What every resolver sees: who calls, and this request's own loaders. */
+export interface PulseContext {
+  principal: Principal | null;
+  loaders: Loaders;
+  requestId: string;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Loaders live for one request (or one subscription event): their caches must never serve
+ * one caller's view of the data to another.
+ */
+export function createLoaders(services: Services, options: LoaderOptions) {
+  return {
+    ...createCustomerLoaders(services.customers, services.customerSummaries, options),
+    ...createInteractionLoaders(services.interactions, options),
+    ...createOrderLoaders(services.orders, options),
+  };
+}
+
+export function createContext(
+  services: Services,
+  principal: Principal | null,
+  requestId: string,
+  options: LoaderOptions,
+): PulseContext {
+  return { principal, requestId, loaders: createLoaders(services, options) };
+}

@@ -1,0 +1,60 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { READERS } from '../auth/principal';
+import { toCustomer } from '../customers/customer.mapper';
+import { toInteraction } from '../interactions/interaction.mapper';
+import { toOrder, toOrderLine } from '../orders/order.mapper';
+import type { PulseContext } from './context';
+import { decodeGlobalId } from './global-id';
+import { Node } from './node';
+
+type Fetcher = (ctx: PulseContext, dbId: number) => Promise<Node | null>;
+
+// Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
+// costs one query per type, not one per id.
+const FETCHERS: Record<string, Fetcher> = {
+  Customer: async (ctx, id) => {
+    const row = await ctx.loaders.customerById.load(id);
+
+    return row && toCustomer(row, ctx.principal);
+  },
+  Interaction: async (ctx, id) => {
+    const row = await ctx.loaders.interactionById.load(id);
+
+    return row && toInteraction(row, ctx.principal);
+  },
+  Order: async (ctx, id) => {
+    const row = await ctx.loaders.orderById.load(id);
+
+    return row && toOrder(row);
+  },
+  OrderLine: async (ctx, id) => {
+    const row = await ctx.loaders.orderLineById.load(id);
+
+    return row && toOrderLine(row);
+  },
+};
+
+@Resolver()
+export class NodeResolver {
+  @Authorized(READERS)
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
+  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() ctx: PulseContext): Promise<Node | null> {
+    return fetchNode(ctx, id, 'id');
+  }
+
+  @Authorized(READERS)
+  @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in order; null where one does not exist.' })
+  nodes(
+    @Arg('ids', () => [ID], { description: 'Global ids (at most 100).' }) ids: string[],
+    @Ctx() ctx: PulseContext,
+  ): Promise<Array<Node | null>> {
+    return Promise.all(ids.slice(0, 100).map((id, i) => fetchNode(ctx, id, `ids[${i}]`)));
+  }
+}
+
+function fetchNode(ctx: PulseContext, id: string, field: string): Promise<Node | null> {
+  const { type, dbId } = decodeGlobalId(id, field);
+  const fetcher = FETCHERS[type];
+
+  return fetcher ? fetcher(ctx, dbId) : Promise.resolve(null);
+}

@@ -1,0 +1,15 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { CustomerResolver } from '../customers/customer.resolver';
+import { CustomerInteractionsResolver, InteractionResolver } from '../interactions/interaction.resolver';
+import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
+import { NodeResolver } from './node.resolver';
+
+/** Every resolver class; a feature adds its resolvers here. */
+export const RESOLVERS: NonEmptyArray<Function> = [
+  NodeResolver,
+  CustomerResolver,
+  InteractionResolver,
+  CustomerInteractionsResolver,
+  OrderResolver,
+  CustomerOrdersResolver,
+];

@@ -1,0 +1,57 @@
+import { validate, type ValidationError } from 'class-validator';
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import type { ResolverData, ValidatorFn } from 'type-graphql';
+import { PulseError } from '../errors';
+
+/** One invalid field of an input: its path from the argument name, and why. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates every argument with class-validator and reports each bad field by its full path
+ * (`input.customers[3].email`). type-graphql's own validation does not know the argument's
+ * name; the resolver's field definition does, so it is looked up there.
+ */
+export const validateArgument: ValidatorFn = async (value, type, resolverData) => {
+  if (value === null || value === undefined || typeof type !== 'function') {
+    return;
+  }
+  const argName = argumentName(resolverData, (type as { name: string }).name);
+  const problems: FieldProblem[] = [];
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  for (const [index, item] of values.entries()) {
+    if (typeof item !== 'object' || item === null) {
+      continue;
+    }
+    const base = Array.isArray(value) ? `${argName}[${index}]` : argName;
+    const errors = await validate(item, { forbidUnknownValues: false, validationError: { target: false } });
+    problems.push(...flatten(errors, base));
+  }
+  if (problems.length > 0) {
+    throw new PulseError('BAD_USER_INPUT', problems[0].message, problems[0].field, {
+      problems,
+    });
+  }
+};
+
+function argumentName(resolverData: ResolverData, typeName: string): string {
+  const info = resolverData.info as GraphQLResolveInfo;
+  const field = info.parentType.getFields()[info.fieldName];
+  const arg = field?.args.find((candidate) => getNamedType(candidate.type).name === typeName);
+
+  return arg?.name ?? typeName;
+}
+
+function flatten(errors: ValidationError[], base: string): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const path = /^\d+$/.test(error.property) ? `${base}[${error.property}]` : `${base}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field: path,
+      message: message.replace(/^\S+/, path),
+    }));
+
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}

@@ -1,0 +1,85 @@
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { WRITERS } from '../auth/principal';
+import { toCustomer } from '../customers/customer.mapper';
+import { Customer } from '../customers/customer.types';
+import type { PulseContext } from '../graphql/context';
+import { toConnection } from '../graphql/connection';
+import { fromGlobalId } from '../graphql/global-id';
+import { loadNestedPage } from '../graphql/nested-page';
+import { ForwardPageArgs } from '../graphql/page-args';
+import type { Services } from '../services';
+import { Channel } from './channel';
+import { toInteraction } from './interaction.mapper';
+import {
+  IngestInteractionsInput,
+  IngestInteractionsPayload,
+  Interaction,
+  InteractionConnection,
+} from './interaction.types';
+
+@ArgsType()
+class TimelineArgs extends ForwardPageArgs {
+  @Field(() => Channel, { nullable: true, description: 'Only this channel.' })
+  channel?: Channel;
+
+  @Field({ nullable: true, description: 'Only this type, e.g. email_open.' })
+  type?: string;
+
+  @Field({ nullable: true, description: 'Only interactions at or after this instant.' })
+  since?: Date;
+}
+
+@Resolver(() => Interaction)
+export class InteractionResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(WRITERS)
+  @Mutation(() => IngestInteractionsPayload, {
+    description:
+      'Stores up to 5,000 interactions in one transaction. Retrying is safe: known clientEventIds count as duplicates.',
+  })
+  ingestInteractions(
+    @Arg('input', { description: 'The interactions.' }) input: IngestInteractionsInput,
+  ): Promise<IngestInteractionsPayload> {
+    return this.services.interactions.ingest(
+      input.interactions.map((row, i) => ({
+        ...row,
+        customerId: row.customerId != null ? fromGlobalId(row.customerId, 'Customer', `input.interactions[${i}].customerId`) : null,
+      })),
+    );
+  }
+
+  @FieldResolver(() => Customer, { description: 'The customer who interacted.' })
+  async customer(@Root() interaction: Interaction, @Ctx() ctx: PulseContext): Promise<Customer | null> {
+    const row = await ctx.loaders.customerById.load(interaction.customerDbId);
+
+    return row && toCustomer(row, ctx.principal);
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerInteractionsResolver {
+  constructor(private readonly services: Services) {}
+
+  @FieldResolver(() => InteractionConnection, {
+    description: "The customer's interactions, newest first.",
+  })
+  async interactions(
+    @Root() customer: Customer,
+    @Args() args: TimelineArgs,
+    @Ctx() ctx: PulseContext,
+  ): Promise<InteractionConnection> {
+    const page = await loadNestedPage({
+      parentId: customer.dbId,
+      filter: { channel: args.channel ?? null, type: args.type ?? null, since: args.since ?? null },
+      first: args.first,
+      after: args.after,
+      maxPageSize: this.services.maxPageSize,
+      rows: ctx.loaders.latestInteractionsByCustomer,
+      counts: ctx.loaders.interactionCountByCustomer,
+      sortKey: (row) => ({ at: row.occurredAt, id: row.id }),
+    });
+
+    return toConnection(InteractionConnection, page, (row) => toInteraction(row, ctx.principal));
+  }
+}

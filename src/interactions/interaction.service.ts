@@ -1,0 +1,132 @@
+import { type DataSource, In } from 'typeorm';
+import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
+import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
+import { latestPerParent } from '../db/latest-per-parent';
+import { inTransaction } from '../db/transaction';
+import type { Channel } from './channel';
+import { InteractionEntity } from './interaction.entity';
+
+/** One interaction to ingest, as the API and imports give it. */
+export interface InteractionData extends CustomerRef {
+  channel: Channel;
+  type: string;
+  occurredAt: Date;
+  value?: number | null;
+  score?: number | null;
+  properties?: Record<string, unknown> | null;
+  clientEventId: string;
+}
+
+/** Filters on one customer's timeline. */
+export interface TimelineFilter {
+  channel?: Channel | null;
+  type?: string | null;
+  since?: Date | null;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export const MAX_INGEST_INTERACTIONS = 5000;
+
+const COLUMNS = [
+  'customer_id',
+  'channel',
+  'type',
+  'occurred_at',
+  'value',
+  'score',
+  'properties',
+  'client_event_id',
+  'created_at',
+];
+
+export class InteractionService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Stores interactions in one transaction. Rows whose client event id is already stored are
+   * counted as duplicates and not written again, so a client may retry a whole batch safely.
+   */
+  async ingest(rows: InteractionData[], field = 'input.interactions'): Promise<IngestResult> {
+    return inTransaction(this.db, async (tx) => {
+      const customerIds = await resolveCustomerRefs(tx, rows, field);
+      const now = sqlInstant(tx, new Date());
+      const values = rows.map((row, i) => [
+        customerIds[i],
+        row.channel,
+        row.type,
+        sqlInstant(tx, row.occurredAt),
+        row.value ?? null,
+        row.score ?? null,
+        row.properties ? JSON.stringify(row.properties) : null,
+        row.clientEventId,
+        now,
+      ]);
+      const accepted = await insertSkippingDuplicates(tx, 'interactions', COLUMNS, values);
+
+      return { accepted, duplicates: rows.length - accepted };
+    });
+  }
+
+  byIds(ids: readonly number[]): Promise<InteractionEntity[]> {
+    return this.db.getRepository(InteractionEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** The latest `limit` interactions of each customer, newest first (one statement). */
+  latestOf(
+    customerIds: readonly number[],
+    filter: TimelineFilter,
+    limit: number,
+    before: { at: Date; id: number } | null,
+  ): Promise<InteractionEntity[]> {
+    return latestPerParent(this.db.getRepository(InteractionEntity), {
+      parentColumn: 'customer_id',
+      parentIds: customerIds,
+      orderColumns: ['occurred_at', 'id'],
+      where: [...this.conditions(filter), ...(before ? [beforeCursor(before)] : [])],
+      limit,
+    });
+  }
+
+  /** Number of interactions per customer matching `filter` (one grouped statement). */
+  async countsOf(customerIds: readonly number[], filter: TimelineFilter): Promise<Map<number, number>> {
+    const query = this.db
+      .getRepository(InteractionEntity)
+      .createQueryBuilder('x')
+      .select('x.customer_id', 'customerId')
+      .addSelect('COUNT(*)', 'n')
+      .where('x.customer_id IN (:...ids)', { ids: [...customerIds] })
+      .groupBy('x.customer_id');
+    for (const condition of this.conditions(filter)) {
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows: Array<{ customerId: number; n: unknown }> = await query.getRawMany();
+
+    return new Map(rows.map((row) => [Number(row.customerId), Number(row.n)]));
+  }
+
+  private conditions(filter: TimelineFilter): Array<{ sql: string; params: Record<string, unknown> }> {
+    const conditions = [];
+    if (filter.channel) {
+      conditions.push({ sql: 'x.channel = :channel', params: { channel: filter.channel } });
+    }
+    if (filter.type) {
+      conditions.push({ sql: 'x.type = :type', params: { type: filter.type } });
+    }
+    if (filter.since) {
+      conditions.push({ sql: 'x.occurred_at >= :since', params: { since: filter.since } });
+    }
+
+    return conditions;
+  }
+}
+
+function beforeCursor(cursor: { at: Date; id: number }) {
+  return {
+    sql: '(x.occurred_at < :cursorAt OR (x.occurred_at = :cursorAt AND x.id < :cursorId))',
+    params: { cursorAt: cursor.at, cursorId: cursor.id },
+  };
+}

@@ -1,0 +1,217 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
+import { insertSkippingDuplicates, runStatement, sqlInstant } from '../db/dialect';
+import { latestPerParent } from '../db/latest-per-parent';
+import { inTransaction } from '../db/transaction';
+import { badInput } from '../errors';
+import { OrderLineEntity } from './order-line.entity';
+import { OrderEntity } from './order.entity';
+
+export type OrderStatusValue = 'PLACED' | 'PAID' | 'REFUNDED' | 'CANCELLED';
+
+export interface OrderLineData {
+  productId: string;
+  productName: string;
+  category?: string | null;
+  quantity: number;
+  unitPrice: number;
+}
+
+/** One order to ingest, as the API and imports give it. */
+export interface OrderData extends CustomerRef {
+  clientOrderId: string;
+  orderedAt: Date;
+  amount?: number | null;
+  currency: string;
+  status: OrderStatusValue;
+  lines?: OrderLineData[] | null;
+}
+
+export interface OrderFilter {
+  status?: OrderStatusValue | null;
+  since?: Date | null;
+}
+
+export interface OrderIngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Known orders whose status changed (e.g. PLACED → PAID → REFUNDED). */
+  statusUpdated: number;
+}
+
+export const MAX_INGEST_ORDERS = 5000;
+
+const ORDER_COLUMNS = [
+  'customer_id',
+  'client_order_id',
+  'ordered_at',
+  'amount',
+  'currency',
+  'status',
+  'created_at',
+  'updated_at',
+];
+const LINE_COLUMNS = ['order_id', 'product_id', 'product_name', 'category', 'quantity', 'unit_price'];
+
+export class OrderService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Stores orders and their lines in one transaction. An order whose client order id is known
+   * is not stored again: if only its status differs, the status is updated (orders move from
+   * PLACED to PAID to REFUNDED); otherwise it counts as a duplicate.
+   */
+  async ingest(rows: OrderData[], field = 'input.orders'): Promise<OrderIngestResult> {
+    const amounts = rows.map((row, index) => orderAmount(row, `${field}[${index}]`));
+
+    return inTransaction(this.db, async (tx) => {
+      const customerIds = await resolveCustomerRefs(tx, rows, field);
+      const known = await this.statusesOf(tx, rows.map((row) => row.clientOrderId));
+      const now = sqlInstant(tx, new Date());
+      const fresh = rows.flatMap((row, i) => (known.has(row.clientOrderId) ? [] : [{ row, i }]));
+      const accepted = await insertSkippingDuplicates(
+        tx,
+        'orders',
+        ORDER_COLUMNS,
+        fresh.map(({ row, i }) => [
+          customerIds[i],
+          row.clientOrderId,
+          sqlInstant(tx, row.orderedAt),
+          amounts[i],
+          row.currency,
+          row.status,
+          now,
+          now,
+        ]),
+      );
+      await this.insertLines(tx, fresh.map(({ row }) => row));
+      let statusUpdated = 0;
+      for (const row of rows) {
+        const status = known.get(row.clientOrderId);
+        if (status !== undefined && status !== row.status) {
+          statusUpdated += await runStatement(
+            tx,
+            'UPDATE orders SET status = ?, updated_at = ? WHERE client_order_id = ?',
+            [row.status, now, row.clientOrderId],
+          );
+        }
+      }
+
+      return { accepted, duplicates: rows.length - accepted - statusUpdated, statusUpdated };
+    });
+  }
+
+  byIds(ids: readonly number[]): Promise<OrderEntity[]> {
+    return this.db.getRepository(OrderEntity).findBy({ id: In([...ids]) });
+  }
+
+  lineByIds(ids: readonly number[]): Promise<OrderLineEntity[]> {
+    return this.db.getRepository(OrderLineEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Lines of many orders in one statement, in insertion order. */
+  linesOf(orderIds: readonly number[]): Promise<OrderLineEntity[]> {
+    return this.db.getRepository(OrderLineEntity).find({
+      where: { orderId: In([...orderIds]) },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** The latest `limit` orders of each customer, newest first (one statement). */
+  latestOf(
+    customerIds: readonly number[],
+    filter: OrderFilter,
+    limit: number,
+    before: { at: Date; id: number } | null,
+  ): Promise<OrderEntity[]> {
+    const where = this.conditions(filter);
+    if (before) {
+      where.push({
+        sql: '(x.ordered_at < :cursorAt OR (x.ordered_at = :cursorAt AND x.id < :cursorId))',
+        params: { cursorAt: before.at, cursorId: before.id },
+      });
+    }
+
+    return latestPerParent(this.db.getRepository(OrderEntity), {
+      parentColumn: 'customer_id',
+      parentIds: customerIds,
+      orderColumns: ['ordered_at', 'id'],
+      where,
+      limit,
+    });
+  }
+
+  /** Number of orders per customer matching `filter` (one grouped statement). */
+  async countsOf(customerIds: readonly number[], filter: OrderFilter): Promise<Map<number, number>> {
+    const query = this.db
+      .getRepository(OrderEntity)
+      .createQueryBuilder('x')
+      .select('x.customer_id', 'customerId')
+      .addSelect('COUNT(*)', 'n')
+      .where('x.customer_id IN (:...ids)', { ids: [...customerIds] })
+      .groupBy('x.customer_id');
+    for (const condition of this.conditions(filter)) {
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows: Array<{ customerId: number; n: unknown }> = await query.getRawMany();
+
+    return new Map(rows.map((row) => [Number(row.customerId), Number(row.n)]));
+  }
+
+  private conditions(filter: OrderFilter): Array<{ sql: string; params: Record<string, unknown> }> {
+    const conditions = [];
+    if (filter.status) {
+      conditions.push({ sql: 'x.status = :status', params: { status: filter.status } });
+    }
+    if (filter.since) {
+      conditions.push({ sql: 'x.ordered_at >= :since', params: { since: filter.since } });
+    }
+
+    return conditions;
+  }
+
+  private async statusesOf(tx: EntityManager, clientOrderIds: string[]): Promise<Map<string, string>> {
+    const rows = await tx.getRepository(OrderEntity).find({
+      select: { clientOrderId: true, status: true },
+      where: { clientOrderId: In(clientOrderIds) },
+    });
+
+    return new Map(rows.map((row) => [row.clientOrderId, row.status]));
+  }
+
+  /** Inserts the lines of newly stored orders, finding their ids in one query. */
+  private async insertLines(tx: EntityManager, orders: OrderData[]): Promise<void> {
+    const withLines = orders.filter((order) => order.lines?.length);
+    if (withLines.length === 0) {
+      return;
+    }
+    const ids = await tx.getRepository(OrderEntity).find({
+      select: { id: true, clientOrderId: true },
+      where: { clientOrderId: In(withLines.map((order) => order.clientOrderId)) },
+    });
+    const idByClientId = new Map(ids.map((row) => [row.clientOrderId, row.id]));
+    const values = withLines.flatMap((order) =>
+      (order.lines ?? []).map((line) => [
+        idByClientId.get(order.clientOrderId),
+        line.productId,
+        line.productName,
+        line.category ?? null,
+        line.quantity,
+        line.unitPrice,
+      ]),
+    );
+    await insertSkippingDuplicates(tx, 'order_lines', LINE_COLUMNS, values);
+  }
+}
+
+/** The order's amount: as given, or the sum of its lines; one of the two is required. */
+function orderAmount(row: OrderData, path: string): number {
+  if (row.amount != null) {
+    return row.amount;
+  }
+  if (!row.lines?.length) {
+    throw badInput('Give an amount or at least one line', `${path}.amount`);
+  }
+
+  return Math.round(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100;
+}

@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { DataSource } from 'typeorm';
+import { Role } from '../auth/principal';
+import type { Config } from '../config';
+import { openDatabase } from '../db/open';
+import type { LoaderOptions } from '../db/loaders';
+import { buildPulseSchema } from '../graphql/build-schema';
+import type { PulseContext } from '../graphql/context';
+import { createFormatError } from '../graphql/format-error';
+import type { Log } from '../log';
+import { createServices, type Services } from '../services';
+import { createHttpHandler } from './http-server';
+import { startWsServer } from './ws-server';
+
+/** A running Pulse: HTTP and WebSocket on one port, over one data source. */
+export interface PulseApp {
+  url: string;
+  port: number;
+  db: DataSource;
+  services: Services;
+  /**
+   * Graceful stop: readiness turns 503, the listener closes, WebSockets are closed with 1012,
+   * in-flight requests finish (up to the shutdown timeout), then the database closes.
+   */
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  log: Log;
+  /** Batching of per-request loaders; switched off only by benchmarks. Defaults to on. */
+  loaderOptions?: LoaderOptions;
+  /** An already open database (tests share one); otherwise `config.database` is opened. */
+  db?: DataSource;
+}
+
+export async function startPulse(config: Config, options: StartOptions): Promise<PulseApp> {
+  const { log } = options;
+  const loaderOptions = options.loaderOptions ?? { batch: true };
+  const db = options.db ?? (await openDatabase(config.database, log));
+  const services = createServices(db, config);
+  if (config.adminKey) {
+    await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
+  }
+  const schema = await buildPulseSchema(services);
+  const development = config.nodeEnv === 'development';
+  const formatError = createFormatError(development, (error) =>
+    log.error('unexpected error', { error: String((error as Error)?.stack ?? error) }),
+  );
+  const apollo = new ApolloServer<PulseContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: development,
+    introspection: true,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  let accepting = true;
+  const httpServer: Server = createServer(
+    createHttpHandler({
+      apollo,
+      services,
+      log,
+      maxBodyBytes: config.maxBodyBytes,
+      loaderOptions,
+      health: { db, isAccepting: () => accepting },
+    }),
+  );
+  const ws = startWsServer({
+    httpServer,
+    schema,
+    services,
+    loaderOptions,
+    maxMessageBytes: config.maxBodyBytes,
+    formatError,
+  });
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      accepting = false;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await ws.close();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([closed, deadline]);
+      httpServer.closeAllConnections();
+      await apollo.stop();
+      if (!options.db) {
+        await db.destroy();
+      }
+    })();
+
+    return stopping;
+  };
+
+  return { url: `http://${host}:${port}/graphql`, port, db, services, stop };
+}
