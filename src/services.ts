@@ -7,11 +7,11 @@ import { InteractionService } from './interactions/interaction.service';
 import { OrderService } from './orders/order.service';
 
 /** Every service, built once per process over one data source (the composition root's wiring). */
-export function createServices(db: DataSource, config: Pick<Config, 'maxPageSize'>) {
+export function createServices(db: DataSource, config: Pick<Config, 'maxPageSize' | 'keyCacheSeconds'>) {
   return {
     db,
     maxPageSize: config.maxPageSize,
-    apiKeys: new ApiKeyService(db),
+    apiKeys: new ApiKeyService(db, config.keyCacheSeconds * 1000),
     customers: new CustomerService(db, config.maxPageSize),
     customerSummaries: new CustomerSummaryService(db),
     interactions: new InteractionService(db),

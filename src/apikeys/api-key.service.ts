@@ -17,8 +17,16 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export class ApiKeyService {
   private readonly keys: Repository<ApiKeyEntity>;
   private readonly lastUsedWrites = new Map<number, number>();
+  // Recently seen keys by hash, so a busy client costs no key lookup per request. A key
+  // revoked here is dropped at once; one revoked through another process stops working
+  // within `cacheTtlMs`.
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  constructor(db: DataSource) {
+  /** @param cacheTtlMs how long a key lookup is reused; 0 looks every request up. */
+  constructor(
+    db: DataSource,
+    private readonly cacheTtlMs = 0,
+  ) {
     this.keys = db.getRepository(ApiKeyEntity);
   }
 
@@ -66,6 +74,7 @@ export class ApiKeyService {
       record.revokedAt = new Date();
       await this.keys.save(record);
     }
+    this.cache.delete(record.keyHash);
 
     return record;
   }
@@ -77,13 +86,29 @@ export class ApiKeyService {
 
   /** The principal behind a key, or null when the key is unknown or revoked. */
   async authenticate(key: string): Promise<Principal | null> {
-    const record = await this.keys.findOneBy({ keyHash: hashApiKey(key), revokedAt: IsNull() });
-    if (!record) {
-      return null;
-    }
-    this.touch(record.id);
+    const keyHash = hashApiKey(key);
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.until > Date.now()) {
+      if (cached.principal) {
+        this.touch(cached.principal.keyId);
+      }
 
-    return { keyId: record.id, role: record.role as Role };
+      return cached.principal;
+    }
+    const record = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+    const principal = record ? { keyId: record.id, role: record.role as Role } : null;
+    if (this.cacheTtlMs > 0) {
+      // Bounded: a flood of random keys must not grow the map without limit.
+      if (this.cache.size >= 10_000) {
+        this.cache.clear();
+      }
+      this.cache.set(keyHash, { principal, until: Date.now() + this.cacheTtlMs });
+    }
+    if (principal) {
+      this.touch(principal.keyId);
+    }
+
+    return principal;
   }
 
   private touch(id: number): void {

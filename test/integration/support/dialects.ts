@@ -1,0 +1,27 @@
+import { type Dialect, mysqlAvailable, startTestPulse, type TestPulse } from './start-pulse';
+
+/**
+ * Runs the same suite against SQLite and, when a MySQL server is available, against MySQL:
+ * one server per dialect per file, started before the suite and stopped after it.
+ */
+export function describeEachDialect(name: string, body: (pulse: () => TestPulse) => void): void {
+  const dialects: Dialect[] = mysqlAvailable() ? ['sqlite', 'mysql'] : ['sqlite'];
+  for (const dialect of dialects) {
+    describe(`${name} [${dialect}]`, () => {
+      let handle: TestPulse | undefined;
+      beforeAll(async () => {
+        handle = await startTestPulse(dialect);
+      });
+      afterAll(async () => {
+        await handle?.stop();
+      });
+      body(() => {
+        if (!handle) {
+          throw new Error('the test server did not start');
+        }
+
+        return handle;
+      });
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type { TestPulse } from './start-pulse';
+
+let sequence = 0;
+
+/** A unique suffix, so that tests sharing one database never collide on external ids. */
+export function unique(prefix: string): string {
+  sequence += 1;
+
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}
+
+const UPSERT = `mutation Upsert($input: UpsertCustomersInput!) {
+  upsertCustomers(input: $input) { created customers { id externalId } }
+}`;
+
+/** Creates `count` customers through the API and returns their ids and external ids. */
+export async function createCustomers(
+  pulse: TestPulse,
+  count: number,
+  fields: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<Array<{ id: string; externalId: string }>> {
+  const prefix = unique('cust');
+  const customers = Array.from({ length: count }, (_, i) => ({
+    externalId: `${prefix}-${i}`,
+    name: `Customer ${i}`,
+    email: `${prefix}-${i}@example.com`.toLowerCase(),
+    country: 'GB',
+    signedUpAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+    ...fields(i),
+  }));
+  const response = await pulse.query<{ upsertCustomers: { customers: Array<{ id: string; externalId: string }> } }>(
+    UPSERT,
+    { input: { customers } },
+  );
+  if (!response.data) {
+    throw new Error(`creating customers failed: ${JSON.stringify(response.errors)}`);
+  }
+
+  return response.data.upsertCustomers.customers;
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../../src/config';
+import { Role } from '../../../src/auth/principal';
+import { totalSqlStatements } from '../../../src/db/sql-log';
+import { createLog } from '../../../src/log';
+import { startPulse, type PulseApp } from '../../../src/server/app';
+import { freshDatabase } from '../../support/mariadb-server';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface GraphqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+}
+
+/** A Pulse server started for a test file, with one key per role. */
+export interface TestPulse {
+  dialect: Dialect;
+  app: PulseApp;
+  url: string;
+  keys: Record<Role, string>;
+  /** POSTs an operation over real HTTP, as ADMIN unless another role or key is given. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: { role?: Role; key?: string | null },
+  ): Promise<GraphqlResponse<T>>;
+  /** SQL statements the server ran while `work` ran (server and test share one process). */
+  countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
+  stop(): Promise<void>;
+}
+
+export function mysqlAvailable(): boolean {
+  return Boolean(process.env.TEST_MYSQL_URL);
+}
+
+export async function startTestPulse(dialect: Dialect, overrides: Partial<Config> = {}): Promise<TestPulse> {
+  const database: Config['database'] =
+    dialect === 'sqlite'
+      ? { type: 'sqlite', path: ':memory:' }
+      : {
+          type: 'mysql',
+          flavor: 'mysql',
+          url: await freshDatabase(process.env.TEST_MYSQL_URL as string, `pulse_${randomBytes(4).toString('hex')}`),
+          poolSize: 10,
+        };
+  const config: Config = {
+    nodeEnv: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    adminKey: null,
+    seedDemo: false,
+    logLevel: 'silent',
+    maxPageSize: 100,
+    maxBodyBytes: 5 * 1024 * 1024,
+    shutdownTimeoutMs: 2000,
+    keyCacheSeconds: 10,
+    ...overrides,
+  };
+  const app = await startPulse(config, { log: createLog(config.logLevel) });
+  const keys = {} as Record<Role, string>;
+  for (const role of Object.values(Role)) {
+    keys[role] = (await app.services.apiKeys.create(role, `test ${role}`)).key;
+  }
+
+  return {
+    dialect,
+    app,
+    url: app.url,
+    keys,
+    async query(query, variables = {}, as = {}) {
+      const key = as.key === undefined ? keys[as.role ?? Role.ADMIN] : as.key;
+      const response = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphqlResponse, 'status'>;
+
+      return { status: response.status, ...body } as GraphqlResponse<never>;
+    },
+    async countStatements(work) {
+      const before = totalSqlStatements();
+      const result = await work();
+
+      return { result, statements: totalSqlStatements() - before };
+    },
+    stop: () => app.stop(),
+  };
+}
