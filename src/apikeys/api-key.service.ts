@@ -1,6 +1,6 @@
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
-import { type Principal, Role } from '../auth/principal';
+import { type Principal, type Role } from '../auth/principal';
 import { notFound } from '../errors';
 import { ApiKeyEntity } from './api-key.entity';
 

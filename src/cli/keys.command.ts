@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiKeyService } from '../apikeys/api-key.service';
-import { Role, ROLES } from '../auth/principal';
+import { type Role, ROLES } from '../auth/principal';
 import { withDatabase } from './bootstrap';
 
 export function registerKeysCommand(program: Command): void {

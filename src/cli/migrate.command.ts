@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '../db/data-source';
 import { withDatabase } from './bootstrap';
 
@@ -34,7 +35,7 @@ export function registerMigrateCommand(program: Command): void {
 async function checkDrift(): Promise<void> {
   const url = process.env.DATABASE_URL;
   const config = url?.startsWith('mysql') || url?.startsWith('mariadb') ? undefined : ({ type: 'sqlite', path: ':memory:' } as const);
-  const run = async (db: import('typeorm').DataSource) => {
+  const run = async (db: DataSource) => {
     const pending = await db.driver.createSchemaBuilder().log();
     if (pending.upQueries.length > 0) {
       console.error('Entities and migrations disagree; a migration is missing for:');

@@ -3,7 +3,7 @@ import { groupLoader, rowLoader } from '../db/loaders';
 import DataLoader from 'dataloader';
 import type { CustomerSummaryService } from './customer-summary.service';
 import type { CustomerService } from './customer.service';
-import { CustomerEntity } from './customer.entity';
+import { type CustomerEntity } from './customer.entity';
 
 export function createCustomerLoaders(
   customers: CustomerService,

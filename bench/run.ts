@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { SingleBar } from 'cli-progress';
+import { Role } from '../src/auth/principal';
+import { ApiKeyService } from '../src/apikeys/api-key.service';
+import { openDatabase } from '../src/db/open';
+import { createLog } from '../src/log';
+import { seedDemoData } from '../src/seed/seed.service';
+import { freshDatabase, startLocalMariaDb } from '../test/support/mariadb-server';
+import { SCENARIOS, type Scenario } from './scenarios';
+
+// `npm run bench`: seeds (or reuses) BENCH_CUSTOMERS customers (default 100,000, about 50
+// interactions each) in MariaDB, then loads a Pulse server with autocannon on representative
+// queries, with DataLoader batching on and off. Every response body is checked: a response
+// with GraphQL errors counts as an error, never as throughput.
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+async function main(): Promise<void> {
+  const url = process.env.BENCH_MYSQL_URL ?? (await localDatabase());
+  const log = createLog('warn');
+  const db = await openDatabase({ type: 'mysql', flavor: 'mysql', url, poolSize: 20 }, log);
+  const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM customers');
+  if (Number(n) < CUSTOMERS) {
+    const bar = new SingleBar({ format: 'seeding [{bar}] {value}/{total} customers | {eta}s left' });
+    bar.start(CUSTOMERS, 0);
+    const started = Date.now();
+    const counts = await seedDemoData(db, { customers: CUSTOMERS, onProgress: (done) => bar.update(done) });
+    bar.stop();
+    console.log(`seeded ${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const [{ interactions }] = await db.query('SELECT COUNT(*) AS interactions FROM interactions');
+  const ids: number[] = (await db.query('SELECT id FROM customers ORDER BY id LIMIT 2000')).map((r: { id: number }) => r.id);
+  const key = (await new ApiKeyService(db).create(Role.ANALYST, 'bench')).key;
+  await db.destroy();
+  console.log(`data: ${CUSTOMERS} customers, ${interactions} interactions; ${CONNECTIONS} connections, ${DURATION} s per run\n`);
+
+  const rows: string[][] = [];
+  for (const batch of [true, false]) {
+    const server = await startServer(url, batch);
+    for (const scenario of SCENARIOS) {
+      const result = await load(server, scenario, key, ids);
+      rows.push([scenario.name, batch ? 'on' : 'off', ...result]);
+    }
+    server.child.send('stop');
+  }
+  printTable(['query', 'DataLoader', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS MB'], rows);
+}
+
+async function localDatabase(): Promise<string> {
+  const server = await startLocalMariaDb(path.resolve('data/bench-mariadb'));
+  process.on('exit', () => void server.stop());
+  const base = server.baseUrl;
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection(base);
+  const [rows] = await connection.query("SHOW DATABASES LIKE 'pulse_bench'");
+  await connection.end();
+
+  return (rows as unknown[]).length ? `${base}/pulse_bench` : freshDatabase(base, 'pulse_bench');
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  stats(): Promise<{ statements: number; rss: number }>;
+}
+
+function startServer(databaseUrl: string, batch: boolean): Promise<Server> {
+  const child = fork(path.join(__dirname, 'server.js'), {
+    env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_BATCH: String(batch), PULSE_DB_POOL_SIZE: '20' },
+  });
+
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (message: { url: string }) => {
+      resolve({
+        child,
+        url: message.url,
+        stats: () =>
+          new Promise((done) => {
+            child.once('message', (stats) => done(stats as { statements: number; rss: number }));
+            child.send('stats');
+          }),
+      });
+    });
+  });
+}
+
+async function load(server: Server, scenario: Scenario, key: string, ids: number[]): Promise<string[]> {
+  let errors = 0;
+  let counter = 0;
+  const before = await server.stats();
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        setupRequest: (request) => {
+          counter += 1;
+
+          return { ...request, body: JSON.stringify(scenario.request(ids[counter % ids.length])) };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200 || body.includes('"errors"')) {
+            errors += 1;
+          }
+        },
+      },
+    ],
+  });
+  const after = await server.stats();
+  const requests = result.requests.total;
+
+  return [
+    result.requests.average.toFixed(0),
+    String(result.latency.p50),
+    String(result.latency.p99),
+    String(errors + result.errors + result.non2xx),
+    ((after.statements - before.statements) / Math.max(requests, 1)).toFixed(1),
+    (after.rss / 1024 / 1024).toFixed(0),
+  ];
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+// A few deliberate rules, each with its reason (STYLE.md, "Habit files and scripts").
+import tseslint from 'typescript-eslint';
+
+const GRAPHQL_LIBS = ['graphql', 'type-graphql', '@apollo/*', 'graphql-scalars', 'graphql-ws'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      // Decorator metadata keeps classes used as parameter types alive at runtime; the
+      // type-import rule must know, or it would turn type-graphql inputs into type imports.
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
+    rules: {
+      // type-graphql's container and resolver lists are typed with `Function`.
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+      // Type-only imports vanish from the emitted JS and keep load order honest.
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Unused arguments are allowed when named _x (resolver signatures are positional).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Braces everywhere: a one-line if grows a second line sooner or later.
+      curly: ['error', 'all'],
+      // A blank line before return makes the result of a function easy to find (Twenty).
+      'padding-line-between-statements': ['error', { blankLine: 'always', prev: '*', next: 'return' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**'],
+    rules: {
+      // Servers log through the structured logger; only the command line prints.
+      'no-console': 'error',
+      // `any` hides mistakes the compiler would catch; tests may use it for response shapes.
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // Named exports only: one name per thing across the code base.
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+    },
+  },
+  {
+    // Services hold the rules and must not depend on the API layer.
+    files: ['src/*/*.service.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: GRAPHQL_LIBS, message: 'services do not import GraphQL' }] }],
+    },
+  },
+  {
+    // Pure modules (statistics, masking, pagination maths, seeds, mappings) import neither the
+    // database nor GraphQL, so they are tested directly.
+    files: ['src/auth/masking.ts', 'src/auth/api-key-hash.ts', 'src/db/pagination.ts', 'src/seed/random.ts', 'src/seed/demo-data.ts', 'src/imports/csv-mapping.ts', 'src/interactions/channel.ts', 'src/errors.ts', 'src/config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['typeorm', ...GRAPHQL_LIBS], message: 'pure modules import neither TypeORM nor GraphQL' }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
