@@ -28,7 +28,8 @@ export function createFormatError(development: boolean, log: (error: unknown) =>
     log(original);
 
     return {
-      message: development && original instanceof Error ? original.message : 'Internal server error',
+      message:
+        development && original instanceof Error ? original.message : 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
       extensions: development

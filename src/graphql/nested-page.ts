@@ -9,7 +9,11 @@ export interface NestedPageSpec<TRow, TFilter> {
   first: number | null | undefined;
   after: string | null | undefined;
   maxPageSize: number;
-  rows: DataLoader<ParentKey<{ filter: TFilter; limit: number; before: { at: Date; id: number } | null }>, TRow[], string>;
+  rows: DataLoader<
+    ParentKey<{ filter: TFilter; limit: number; before: { at: Date; id: number } | null }>,
+    TRow[],
+    string
+  >;
   counts: DataLoader<ParentKey<TFilter>, number, string>;
   /** The row's time and id: its sort key, newest first. */
   sortKey: (row: TRow) => { at: Date; id: number };
@@ -19,9 +23,13 @@ export interface NestedPageSpec<TRow, TFilter> {
  * One page of a parent's children, newest first, through per-request loaders: every parent
  * on the page above asks with the same arguments, so all of them are served by one query.
  */
-export async function loadNestedPage<TRow, TFilter>(spec: NestedPageSpec<TRow, TFilter>): Promise<Page<TRow>> {
+export async function loadNestedPage<TRow, TFilter>(
+  spec: NestedPageSpec<TRow, TFilter>,
+): Promise<Page<TRow>> {
   const window = pageWindow({ first: spec.first, after: spec.after }, spec.maxPageSize, 2);
-  const before = window.cursor ? { at: new Date(String(window.cursor[0])), id: Number(window.cursor[1]) } : null;
+  const before = window.cursor
+    ? { at: new Date(String(window.cursor[0])), id: Number(window.cursor[1]) }
+    : null;
   const rows = await spec.rows.load({
     parentId: spec.parentId,
     args: { filter: spec.filter, limit: window.size + 1, before },

@@ -37,13 +37,22 @@ const FETCHERS: Record<string, Fetcher> = {
 @Resolver()
 export class NodeResolver {
   @Authorized(READERS)
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
-  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() ctx: PulseContext): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any object by its global id; null when it does not exist.',
+  })
+  node(
+    @Arg('id', () => ID, { description: 'A global id.' }) id: string,
+    @Ctx() ctx: PulseContext,
+  ): Promise<Node | null> {
     return fetchNode(ctx, id, 'id');
   }
 
   @Authorized(READERS)
-  @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in order; null where one does not exist.' })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: 'Objects by global id, in order; null where one does not exist.',
+  })
   nodes(
     @Arg('ids', () => [ID], { description: 'Global ids (at most 100).' }) ids: string[],
     @Ctx() ctx: PulseContext,

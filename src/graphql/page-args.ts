@@ -3,7 +3,10 @@ import { ArgsType, Field, Int } from 'type-graphql';
 
 @ArgsType()
 export class ForwardPageArgs {
-  @Field(() => Int, { nullable: true, description: 'Items to return after `after` (default 20, at most 100).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Items to return after `after` (default 20, at most 100).',
+  })
   @IsOptional()
   @Min(0)
   first?: number;
@@ -14,7 +17,10 @@ export class ForwardPageArgs {
 
 @ArgsType()
 export class PageArgsInput extends ForwardPageArgs {
-  @Field(() => Int, { nullable: true, description: 'Items to return before `before` (paging backwards).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Items to return before `before` (paging backwards).',
+  })
   @IsOptional()
   @Min(0)
   last?: number;

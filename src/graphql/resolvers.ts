@@ -1,6 +1,9 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CustomerResolver } from '../customers/customer.resolver';
-import { CustomerInteractionsResolver, InteractionResolver } from '../interactions/interaction.resolver';
+import {
+  CustomerInteractionsResolver,
+  InteractionResolver,
+} from '../interactions/interaction.resolver';
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
 import { NodeResolver } from './node.resolver';
 

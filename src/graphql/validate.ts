@@ -26,7 +26,10 @@ export const validateArgument: ValidatorFn = async (value, type, resolverData) =
       continue;
     }
     const base = Array.isArray(value) ? `${argName}[${index}]` : argName;
-    const errors = await validate(item, { forbidUnknownValues: false, validationError: { target: false } });
+    const errors = await validate(item, {
+      forbidUnknownValues: false,
+      validationError: { target: false },
+    });
     problems.push(...flatten(errors, base));
   }
   if (problems.length > 0) {
@@ -46,7 +49,9 @@ function argumentName(resolverData: ResolverData, typeName: string): string {
 
 function flatten(errors: ValidationError[], base: string): FieldProblem[] {
   return errors.flatMap((error) => {
-    const path = /^\d+$/.test(error.property) ? `${base}[${error.property}]` : `${base}.${error.property}`;
+    const path = /^\d+$/.test(error.property)
+      ? `${base}[${error.property}]`
+      : `${base}.${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field: path,
       message: message.replace(/^\S+/, path),

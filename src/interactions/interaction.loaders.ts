@@ -12,7 +12,11 @@ export interface TimelineArgs {
 
 export function createInteractionLoaders(interactions: InteractionService, options: LoaderOptions) {
   return {
-    interactionById: rowLoader<InteractionEntity>((ids) => interactions.byIds(ids), (row) => row.id, options),
+    interactionById: rowLoader<InteractionEntity>(
+      (ids) => interactions.byIds(ids),
+      (row) => row.id,
+      options,
+    ),
     latestInteractionsByCustomer: parentArgsLoader<TimelineArgs, InteractionEntity[]>(
       async (customerIds, args) =>
         groupBy(

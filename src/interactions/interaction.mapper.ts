@@ -7,7 +7,10 @@ import { Interaction } from './interaction.types';
 
 /** The GraphQL view of an interaction row; free-text properties are masked for partners. */
 export function toInteraction(row: InteractionEntity, principal: Principal | null): Interaction {
-  const properties = row.properties && masksPersonalData(principal?.role) ? maskFreeText(row.properties) : row.properties;
+  const properties =
+    row.properties && masksPersonalData(principal?.role)
+      ? maskFreeText(row.properties)
+      : row.properties;
 
   return Object.assign(new Interaction(), {
     id: toGlobalId('Interaction', row.id),

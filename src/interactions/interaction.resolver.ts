@@ -1,15 +1,34 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { WRITERS } from '../auth/principal';
+import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { READERS, WRITERS } from '../auth/principal';
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
-import { fromGlobalId } from '../graphql/global-id';
+import { decodeGlobalId, fromGlobalId } from '../graphql/global-id';
 import { loadNestedPage } from '../graphql/nested-page';
 import { ForwardPageArgs } from '../graphql/page-args';
 import type { Services } from '../services';
 import { Channel } from './channel';
 import { toInteraction } from './interaction.mapper';
+import {
+  fromRecordedPayload,
+  InteractionTopic,
+  type InteractionRecordedPayload,
+} from './interaction.topics';
 import {
   IngestInteractionsInput,
   IngestInteractionsPayload,
@@ -29,6 +48,14 @@ class TimelineArgs extends ForwardPageArgs {
   since?: Date;
 }
 
+@ArgsType()
+class InteractionRecordedArgs {
+  @Field(() => [ID], { description: 'The customers to follow (1 to 100).' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  customerIds!: string[];
+}
+
 @Resolver(() => Interaction)
 export class InteractionResolver {
   constructor(private readonly services: Services) {}
@@ -44,13 +71,45 @@ export class InteractionResolver {
     return this.services.interactions.ingest(
       input.interactions.map((row, i) => ({
         ...row,
-        customerId: row.customerId != null ? fromGlobalId(row.customerId, 'Customer', `input.interactions[${i}].customerId`) : null,
+        customerId:
+          row.customerId != null
+            ? fromGlobalId(row.customerId, 'Customer', `input.interactions[${i}].customerId`)
+            : null,
       })),
     );
   }
 
+  @Authorized(READERS)
+  @Subscription(() => Interaction, {
+    topics: InteractionTopic.RECORDED,
+    filter: ({
+      payload,
+      args,
+    }: {
+      payload: InteractionRecordedPayload;
+      args: InteractionRecordedArgs;
+    }) =>
+      args.customerIds.some((id) => {
+        const decoded = safeDecode(id);
+
+        return decoded?.type === 'Customer' && decoded.dbId === payload.customerId;
+      }),
+    description:
+      'Each new interaction of the given customers, as soon as it is stored: a live timeline.',
+  })
+  interactionRecorded(
+    @Root() payload: InteractionRecordedPayload,
+    @Args() _args: InteractionRecordedArgs,
+    @Ctx() ctx: PulseContext,
+  ): Interaction {
+    return toInteraction(fromRecordedPayload(payload), ctx.principal);
+  }
+
   @FieldResolver(() => Customer, { description: 'The customer who interacted.' })
-  async customer(@Root() interaction: Interaction, @Ctx() ctx: PulseContext): Promise<Customer | null> {
+  async customer(
+    @Root() interaction: Interaction,
+    @Ctx() ctx: PulseContext,
+  ): Promise<Customer | null> {
     const row = await ctx.loaders.customerById.load(interaction.customerDbId);
 
     return row && toCustomer(row, ctx.principal);
@@ -81,5 +140,13 @@ export class CustomerInteractionsResolver {
     });
 
     return toConnection(InteractionConnection, page, (row) => toInteraction(row, ctx.principal));
+  }
+}
+
+function safeDecode(id: string) {
+  try {
+    return decodeGlobalId(id, 'customerIds');
+  } catch {
+    return null;
   }
 }

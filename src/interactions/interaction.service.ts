@@ -3,8 +3,10 @@ import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.ser
 import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
 import { latestPerParent } from '../db/latest-per-parent';
 import { inTransaction } from '../db/transaction';
+import type { EventPublisher } from '../events';
 import type { Channel } from './channel';
 import { InteractionEntity } from './interaction.entity';
+import { InteractionTopic, toRecordedPayload } from './interaction.topics';
 
 /** One interaction to ingest, as the API and imports give it. */
 export interface InteractionData extends CustomerRef {
@@ -44,16 +46,22 @@ const COLUMNS = [
 ];
 
 export class InteractionService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
 
   /**
    * Stores interactions in one transaction. Rows whose client event id is already stored are
    * counted as duplicates and not written again, so a client may retry a whole batch safely.
    */
   async ingest(rows: InteractionData[], field = 'input.interactions'): Promise<IngestResult> {
-    return inTransaction(this.db, async (tx) => {
+    // Every row this call stores carries this exact created_at, which tells them apart from
+    // duplicates stored by earlier calls when they are announced below.
+    const storedAt = new Date();
+    const result = await inTransaction(this.db, async (tx) => {
       const customerIds = await resolveCustomerRefs(tx, rows, field);
-      const now = sqlInstant(tx, new Date());
+      const now = sqlInstant(tx, storedAt);
       const values = rows.map((row, i) => [
         customerIds[i],
         row.channel,
@@ -69,6 +77,27 @@ export class InteractionService {
 
       return { accepted, duplicates: rows.length - accepted };
     });
+    if (result.accepted > 0) {
+      await this.announce(
+        rows.map((row) => row.clientEventId),
+        storedAt,
+      );
+    }
+
+    return result;
+  }
+
+  /** Publishes the interactions just stored, read back once committed. */
+  private async announce(clientEventIds: string[], storedAt: Date): Promise<void> {
+    for (let start = 0; start < clientEventIds.length; start += 1000) {
+      const stored = await this.db.getRepository(InteractionEntity).findBy({
+        clientEventId: In(clientEventIds.slice(start, start + 1000)),
+        createdAt: storedAt,
+      });
+      for (const row of stored) {
+        this.events.publish(InteractionTopic.RECORDED, toRecordedPayload(row));
+      }
+    }
   }
 
   byIds(ids: readonly number[]): Promise<InteractionEntity[]> {
@@ -92,7 +121,10 @@ export class InteractionService {
   }
 
   /** Number of interactions per customer matching `filter` (one grouped statement). */
-  async countsOf(customerIds: readonly number[], filter: TimelineFilter): Promise<Map<number, number>> {
+  async countsOf(
+    customerIds: readonly number[],
+    filter: TimelineFilter,
+  ): Promise<Map<number, number>> {
     const query = this.db
       .getRepository(InteractionEntity)
       .createQueryBuilder('x')
@@ -108,7 +140,9 @@ export class InteractionService {
     return new Map(rows.map((row) => [Number(row.customerId), Number(row.n)]));
   }
 
-  private conditions(filter: TimelineFilter): Array<{ sql: string; params: Record<string, unknown> }> {
+  private conditions(
+    filter: TimelineFilter,
+  ): Array<{ sql: string; params: Record<string, unknown> }> {
     const conditions = [];
     if (filter.channel) {
       conditions.push({ sql: 'x.channel = :channel', params: { channel: filter.channel } });

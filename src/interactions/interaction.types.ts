@@ -25,13 +25,18 @@ export class Interaction extends Node {
   @Field(() => Channel, { description: 'Where it happened.' })
   channel!: Channel;
 
-  @Field({ description: 'What happened, e.g. email_open, page_view, support_ticket, survey_response.' })
+  @Field({
+    description: 'What happened, e.g. email_open, page_view, support_ticket, survey_response.',
+  })
   type!: string;
 
   @Field({ description: 'When it happened (UTC).' })
   occurredAt!: Date;
 
-  @Field(() => Float, { nullable: true, description: 'A number attached to it (a value, a duration).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'A number attached to it (a value, a duration).',
+  })
   value!: number | null;
 
   @Field(() => Int, { nullable: true, description: 'A survey answer: CSAT 1–5 or NPS 0–10.' })
@@ -52,7 +57,10 @@ export class InteractionConnection extends ConnectionType(Interaction) {}
 
 @InputType({ description: 'One interaction to store.' })
 export class InteractionInput {
-  @Field(() => ID, { nullable: true, description: 'The customer, by Pulse id (or give customerExternalId).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The customer, by Pulse id (or give customerExternalId).',
+  })
   @IsOptional()
   customerId?: string;
 
@@ -66,7 +74,9 @@ export class InteractionInput {
   channel!: Channel;
 
   @Field({ description: 'What happened: lower-case letters, digits and underscores.' })
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'type must be lower_snake_case, at most 64 characters' })
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, {
+    message: 'type must be lower_snake_case, at most 64 characters',
+  })
   type!: string;
 
   @Field({ description: 'When it happened.' })
@@ -94,7 +104,9 @@ export class InteractionInput {
 
 @InputType({ description: 'Interactions to store in one transaction (all or nothing).' })
 export class IngestInteractionsInput {
-  @Field(() => [InteractionInput], { description: `Up to ${MAX_INGEST_INTERACTIONS} interactions.` })
+  @Field(() => [InteractionInput], {
+    description: `Up to ${MAX_INGEST_INTERACTIONS} interactions.`,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_INGEST_INTERACTIONS)
   @ValidateNested()
@@ -106,6 +118,8 @@ export class IngestInteractionsPayload {
   @Field(() => Int, { description: 'Interactions stored by this call.' })
   accepted!: number;
 
-  @Field(() => Int, { description: 'Interactions whose clientEventId was already stored (not stored again).' })
+  @Field(() => Int, {
+    description: 'Interactions whose clientEventId was already stored (not stored again).',
+  })
   duplicates!: number;
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { DataSource } from 'typeorm';
 import { Role } from '../auth/principal';
@@ -40,11 +41,15 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const { log } = options;
   const loaderOptions = options.loaderOptions ?? { batch: true };
   const db = options.db ?? (await openDatabase(config.database, log));
-  const services = createServices(db, config);
+  // In-process pub/sub: events reach subscribers of this instance.
+  const pubSub = createPubSub();
+  const services = createServices(db, config, {
+    publish: (topic, payload) => pubSub.publish(topic, payload),
+  });
   if (config.adminKey) {
     await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
   }
-  const schema = await buildPulseSchema(services);
+  const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
   const formatError = createFormatError(development, (error) =>
     log.error('unexpected error', { error: String((error as Error)?.stack ?? error) }),
@@ -89,7 +94,9 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       await ws.close();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      const deadline = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.shutdownTimeoutMs).unref(),
+      );
       await Promise.race([closed, deadline]);
       httpServer.closeAllConnections();
       await apollo.stop();
