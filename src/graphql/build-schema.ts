@@ -1,5 +1,5 @@
 import './enums';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import type { Services } from '../services';
@@ -8,12 +8,24 @@ import { RESOLVERS } from './resolvers';
 import { validateArgument } from './validate';
 
 /** The executable schema: resolvers, one auth checker, argument validation, pub/sub. */
-export function buildPulseSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildPulseSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     pubSub,
     resolvers: RESOLVERS,
     authChecker,
     validateFn: validateArgument,
     container: createContainer(services),
   });
+  // type-graphql has no option for describing the root types; every type gets a description.
+  describe(schema.getQueryType(), 'Reads: customers, their activity and orders, any object by id.');
+  describe(schema.getMutationType(), 'Writes: customers, ingestion of interactions and orders.');
+  describe(schema.getSubscriptionType(), 'Live events over WebSocket (graphql-ws protocol).');
+
+  return schema;
+}
+
+function describe(type: GraphQLObjectType | null | undefined, description: string): void {
+  if (type) {
+    type.description = description;
+  }
 }
