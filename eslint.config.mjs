@@ -5,6 +5,11 @@ const GRAPHQL_LIBS = ['graphql', 'type-graphql', '@apollo/*', 'graphql-scalars',
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  {
+    // CommonJS entry points: the bin shim and the jest config.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -19,11 +24,17 @@ export default tseslint.config(
       // Type-only imports vanish from the emitted JS and keep load order honest.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // Unused arguments are allowed when named _x (resolver signatures are positional).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Braces everywhere: a one-line if grows a second line sooner or later.
       curly: ['error', 'all'],
       // A blank line before return makes the result of a function easy to find (Twenty).
-      'padding-line-between-statements': ['error', { blankLine: 'always', prev: '*', next: 'return' }],
+      'padding-line-between-statements': [
+        'error',
+        { blankLine: 'always', prev: '*', next: 'return' },
+      ],
     },
   },
   {
@@ -40,22 +51,56 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       // Named exports only: one name per thing across the code base.
-      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      'no-restricted-exports': [
+        'error',
+        {
+          restrictDefaultExports: {
+            direct: true,
+            named: true,
+            defaultFrom: true,
+            namedFrom: true,
+            namespaceFrom: true,
+          },
+        },
+      ],
     },
   },
   {
     // Services hold the rules and must not depend on the API layer.
     files: ['src/*/*.service.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: GRAPHQL_LIBS, message: 'services do not import GraphQL' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: GRAPHQL_LIBS, message: 'services do not import GraphQL' }] },
+      ],
     },
   },
   {
     // Pure modules (statistics, masking, pagination maths, seeds, mappings) import neither the
     // database nor GraphQL, so they are tested directly.
-    files: ['src/auth/masking.ts', 'src/auth/api-key-hash.ts', 'src/db/pagination.ts', 'src/seed/random.ts', 'src/seed/demo-data.ts', 'src/imports/csv-mapping.ts', 'src/interactions/channel.ts', 'src/errors.ts', 'src/config.ts'],
+    files: [
+      'src/auth/masking.ts',
+      'src/auth/api-key-hash.ts',
+      'src/db/pagination.ts',
+      'src/seed/random.ts',
+      'src/seed/demo-data.ts',
+      'src/imports/csv-mapping.ts',
+      'src/interactions/channel.ts',
+      'src/errors.ts',
+      'src/config.ts',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['typeorm', ...GRAPHQL_LIBS], message: 'pure modules import neither TypeORM nor GraphQL' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['typeorm', ...GRAPHQL_LIBS],
+              message: 'pure modules import neither TypeORM nor GraphQL',
+            },
+          ],
+        },
+      ],
     },
   },
   {

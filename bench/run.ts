@@ -25,18 +25,29 @@ async function main(): Promise<void> {
   const db = await openDatabase({ type: 'mysql', flavor: 'mysql', url, poolSize: 20 }, log);
   const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM customers');
   if (Number(n) < CUSTOMERS) {
-    const bar = new SingleBar({ format: 'seeding [{bar}] {value}/{total} customers | {eta}s left' });
+    const bar = new SingleBar({
+      format: 'seeding [{bar}] {value}/{total} customers | {eta}s left',
+    });
     bar.start(CUSTOMERS, 0);
     const started = Date.now();
-    const counts = await seedDemoData(db, { customers: CUSTOMERS, onProgress: (done) => bar.update(done) });
+    const counts = await seedDemoData(db, {
+      customers: CUSTOMERS,
+      onProgress: (done) => bar.update(done),
+    });
     bar.stop();
-    console.log(`seeded ${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `seeded ${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   const [{ interactions }] = await db.query('SELECT COUNT(*) AS interactions FROM interactions');
-  const ids: number[] = (await db.query('SELECT id FROM customers ORDER BY id LIMIT 2000')).map((r: { id: number }) => r.id);
+  const ids: number[] = (await db.query('SELECT id FROM customers ORDER BY id LIMIT 2000')).map(
+    (r: { id: number }) => r.id,
+  );
   const key = (await new ApiKeyService(db).create(Role.ANALYST, 'bench')).key;
   await db.destroy();
-  console.log(`data: ${CUSTOMERS} customers, ${interactions} interactions; ${CONNECTIONS} connections, ${DURATION} s per run\n`);
+  console.log(
+    `data: ${CUSTOMERS} customers, ${interactions} interactions; ${CONNECTIONS} connections, ${DURATION} s per run\n`,
+  );
 
   const rows: string[][] = [];
   for (const batch of [true, false]) {
@@ -47,7 +58,10 @@ async function main(): Promise<void> {
     }
     server.child.send('stop');
   }
-  printTable(['query', 'DataLoader', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS MB'], rows);
+  printTable(
+    ['query', 'DataLoader', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS MB'],
+    rows,
+  );
 }
 
 async function localDatabase(): Promise<string> {
@@ -70,7 +84,12 @@ interface Server {
 
 function startServer(databaseUrl: string, batch: boolean): Promise<Server> {
   const child = fork(path.join(__dirname, 'server.js'), {
-    env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_BATCH: String(batch), PULSE_DB_POOL_SIZE: '20' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      BENCH_BATCH: String(batch),
+      PULSE_DB_POOL_SIZE: '20',
+    },
   });
 
   return new Promise((resolve, reject) => {
@@ -89,7 +108,12 @@ function startServer(databaseUrl: string, batch: boolean): Promise<Server> {
   });
 }
 
-async function load(server: Server, scenario: Scenario, key: string, ids: number[]): Promise<string[]> {
+async function load(
+  server: Server,
+  scenario: Scenario,
+  key: string,
+  ids: number[],
+): Promise<string[]> {
   let errors = 0;
   let counter = 0;
   const before = await server.stats();

@@ -36,7 +36,13 @@ const SEARCH = `query Search($text: String!) {
 const NAMES = ['anna', 'ben', 'clara', 'david', 'emma', 'felix', 'grace', 'hugo'];
 
 export const SCENARIOS: Scenario[] = [
-  { name: 'customer 360', request: (id) => ({ query: CUSTOMER_360, variables: { id: toGlobalId('Customer', id) } }) },
+  {
+    name: 'customer 360',
+    request: (id) => ({ query: CUSTOMER_360, variables: { id: toGlobalId('Customer', id) } }),
+  },
   { name: 'page of 50 with nested', request: () => ({ query: PAGE_OF_50, variables: {} }) },
-  { name: 'filtered search', request: (id) => ({ query: SEARCH, variables: { text: NAMES[id % NAMES.length] } }) },
+  {
+    name: 'filtered search',
+    request: (id) => ({ query: SEARCH, variables: { text: NAMES[id % NAMES.length] } }),
+  },
 ];

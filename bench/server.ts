@@ -8,7 +8,13 @@ import { startPulse } from '../src/server/app';
 // share its event loop. BENCH_BATCH=false switches DataLoader batching off. The parent asks
 // for the statement counter over IPC.
 async function main(): Promise<void> {
-  const config = { ...loadConfig(), port: 0, host: '127.0.0.1', logLevel: 'error' as const, seedDemo: false };
+  const config = {
+    ...loadConfig(),
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'error' as const,
+    seedDemo: false,
+  };
   const app = await startPulse(config, {
     log: createLog('error'),
     loaderOptions: { batch: process.env.BENCH_BATCH !== 'false' },

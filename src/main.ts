@@ -51,7 +51,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function printBanner(url: string, apiKeys: { isLive(key: string): Promise<boolean> }, log: Log): Promise<void> {
+async function printBanner(
+  url: string,
+  apiKeys: { isLive(key: string): Promise<boolean> },
+  log: Log,
+): Promise<void> {
   const lines = [`Pulse is serving GraphQL at ${url}`, `Playground: open ${url} in a browser`];
   const demoKeys = [];
   for (const demo of DEMO_KEYS) {

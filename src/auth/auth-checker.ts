@@ -10,7 +10,10 @@ import type { Role } from './principal';
 export const authChecker: AuthCheckerFn<PulseContext, Role> = ({ context }, roles) => {
   const { principal } = context;
   if (!principal) {
-    throw new PulseError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>');
+    throw new PulseError(
+      'UNAUTHENTICATED',
+      'An API key is required: send Authorization: Bearer <key>',
+    );
   }
   if (roles.length > 0 && !roles.includes(principal.role)) {
     throw new PulseError('FORBIDDEN', `The ${principal.role} role may not do this`);

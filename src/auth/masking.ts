@@ -54,7 +54,9 @@ export function maskFreeText(value: unknown): unknown {
     return value.map(maskFreeText);
   }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskFreeText(inner)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, maskFreeText(inner)]),
+    );
   }
 
   return value;

@@ -13,7 +13,11 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = loadConfig();
   // Commands talk to people on stdout; only warnings from the database layer are logged.
-  const db = await openDatabase(config.database, createLog('warn', (line) => process.stderr.write(`${line}\n`)), options);
+  const db = await openDatabase(
+    config.database,
+    createLog('warn', (line) => process.stderr.write(`${line}\n`)),
+    options,
+  );
   try {
     return await work(db, config);
   } finally {

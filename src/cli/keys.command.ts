@@ -17,7 +17,9 @@ export function registerKeysCommand(program: Command): void {
       }
       await withDatabase(async (db) => {
         const created = await new ApiKeyService(db).create(role as Role, options.name);
-        console.log(`Created key ${created.record.id} (${role}, "${options.name}"). Store it now; it cannot be shown again:`);
+        console.log(
+          `Created key ${created.record.id} (${role}, "${options.name}"). Store it now; it cannot be shown again:`,
+        );
         console.log(created.key);
       });
     });

@@ -1,21 +1,9 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
-import { registerImportCommand } from './import.command';
-import { registerKeysCommand } from './keys.command';
-import { registerMigrateCommand } from './migrate.command';
-import { registerSeedCommand } from './seed.command';
+import { createProgram } from './program';
 
-const program = new Command()
-  .name('pulse')
-  .description('Pulse command line: database, data and key management. Reads the same environment as the server (DATABASE_URL…).')
-  .showHelpAfterError();
-
-registerMigrateCommand(program);
-registerSeedCommand(program);
-registerImportCommand(program);
-registerKeysCommand(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+createProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

@@ -6,8 +6,13 @@ import { withDatabase } from './bootstrap';
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
-    .description('Apply pending migrations to the database in DATABASE_URL (start-up does this too).')
-    .option('--check', 'run every migration on a fresh in-memory SQLite database and fail if the entities need schema changes the migrations do not make (drift)')
+    .description(
+      'Apply pending migrations to the database in DATABASE_URL (start-up does this too).',
+    )
+    .option(
+      '--check',
+      'run every migration on a fresh in-memory SQLite database and fail if the entities need schema changes the migrations do not make (drift)',
+    )
     .action(async (options: { check?: boolean }) => {
       if (options.check) {
         await checkDrift();
@@ -20,7 +25,11 @@ export function registerMigrateCommand(program: Command): void {
           for (const migration of applied) {
             console.log(`applied ${migration.name}`);
           }
-          console.log(applied.length ? `${applied.length} migration(s) applied.` : 'The database schema is up to date.');
+          console.log(
+            applied.length
+              ? `${applied.length} migration(s) applied.`
+              : 'The database schema is up to date.',
+          );
         },
         { migrate: false },
       );
@@ -34,7 +43,10 @@ export function registerMigrateCommand(program: Command): void {
  */
 async function checkDrift(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  const config = url?.startsWith('mysql') || url?.startsWith('mariadb') ? undefined : ({ type: 'sqlite', path: ':memory:' } as const);
+  const config =
+    url?.startsWith('mysql') || url?.startsWith('mariadb')
+      ? undefined
+      : ({ type: 'sqlite', path: ':memory:' } as const);
   const run = async (db: DataSource) => {
     const pending = await db.driver.createSchemaBuilder().log();
     if (pending.upQueries.length > 0) {

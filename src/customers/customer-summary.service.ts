@@ -68,7 +68,9 @@ export class CustomerSummaryService {
         summary.totalSpent = round2(parseNumber(row.total) ?? 0);
         summary.firstOrderAt = parseInstant(row.first_at);
         summary.lastOrderAt = parseInstant(row.last_at);
-        summary.averageOrderValue = summary.orderCount ? round2(summary.totalSpent / summary.orderCount) : null;
+        summary.averageOrderValue = summary.orderCount
+          ? round2(summary.totalSpent / summary.orderCount)
+          : null;
       } else if (row.part === 'channel') {
         const lastAt = parseInstant(row.last_at) as Date;
         const count = parseNumber(row.n) ?? 0;
@@ -86,8 +88,12 @@ export class CustomerSummaryService {
       }
     }
     for (const summary of summaries.values()) {
-      summary.interactionsByChannel.sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));
-      summary.topCategories.sort((a, b) => b.spent - a.spent || a.category.localeCompare(b.category));
+      summary.interactionsByChannel.sort(
+        (a, b) => b.count - a.count || a.channel.localeCompare(b.channel),
+      );
+      summary.topCategories.sort(
+        (a, b) => b.spent - a.spent || a.category.localeCompare(b.category),
+      );
       summary.topCategories.splice(TOP_CATEGORIES);
     }
 

@@ -1,4 +1,11 @@
-import { maskBirthDate, maskEmail, maskFreeText, maskName, maskPhone, masksPersonalData } from '../auth/masking';
+import {
+  maskBirthDate,
+  maskEmail,
+  maskFreeText,
+  maskName,
+  maskPhone,
+  masksPersonalData,
+} from '../auth/masking';
 import type { Principal } from '../auth/principal';
 import { toGlobalId } from '../graphql/global-id';
 import type { CustomerEntity } from './customer.entity';
@@ -7,7 +14,8 @@ import { Customer, type Gender } from './customer.types';
 /** The GraphQL view of a customer row, with personal fields masked for roles that need it. */
 export function toCustomer(row: CustomerEntity, principal: Principal | null): Customer {
   const mask = masksPersonalData(principal?.role);
-  const masked = <T>(value: T | null, fn: (v: T) => T): T | null => (mask && value !== null ? fn(value) : value);
+  const masked = <T>(value: T | null, fn: (v: T) => T): T | null =>
+    mask && value !== null ? fn(value) : value;
 
   return Object.assign(new Customer(), {
     id: toGlobalId('Customer', row.id),
@@ -21,7 +29,9 @@ export function toCustomer(row: CustomerEntity, principal: Principal | null): Cu
     birthDate: masked(row.birthDate, maskBirthDate),
     gender: row.gender as Gender | null,
     signedUpAt: row.signedUpAt,
-    attributes: mask ? (maskFreeText(row.attributes ?? {}) as Record<string, unknown>) : (row.attributes ?? {}),
+    attributes: mask
+      ? (maskFreeText(row.attributes ?? {}) as Record<string, unknown>)
+      : (row.attributes ?? {}),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     version: row.version,

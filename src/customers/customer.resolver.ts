@@ -1,5 +1,18 @@
 import { IsOptional, ValidateNested } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { READERS, WRITERS } from '../auth/principal';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
@@ -26,12 +39,18 @@ import {
 
 @ArgsType()
 class CustomersArgs extends PageArgsInput {
-  @Field(() => CustomerFilter, { nullable: true, description: 'Only customers matching all these filters.' })
+  @Field(() => CustomerFilter, {
+    nullable: true,
+    description: 'Only customers matching all these filters.',
+  })
   @IsOptional()
   @ValidateNested()
   filter?: CustomerFilter;
 
-  @Field(() => CustomerOrderBy, { nullable: true, description: 'Sort order; newest sign-ups first by default.' })
+  @Field(() => CustomerOrderBy, {
+    nullable: true,
+    description: 'Sort order; newest sign-ups first by default.',
+  })
   @IsOptional()
   orderBy?: CustomerOrderBy;
 }
@@ -46,11 +65,17 @@ export class CustomerResolver {
     @Arg('id', () => ID, { description: 'Global id of the customer.' }) id: string,
     @Ctx() ctx: PulseContext,
   ): Promise<Customer> {
-    return toCustomer(await this.services.customers.get(fromGlobalId(id, 'Customer', 'id')), ctx.principal);
+    return toCustomer(
+      await this.services.customers.get(fromGlobalId(id, 'Customer', 'id')),
+      ctx.principal,
+    );
   }
 
   @Authorized(READERS)
-  @Query(() => Customer, { nullable: true, description: 'One customer by external id; null when none.' })
+  @Query(() => Customer, {
+    nullable: true,
+    description: 'One customer by external id; null when none.',
+  })
   async customerByExternalId(
     @Arg('externalId', { description: 'Id in the source system.' }) externalId: string,
     @Ctx() ctx: PulseContext,
@@ -61,8 +86,13 @@ export class CustomerResolver {
   }
 
   @Authorized(READERS)
-  @Query(() => CustomerConnection, { description: 'Customers, filtered and sorted, a page at a time.' })
-  async customers(@Args() args: CustomersArgs, @Ctx() ctx: PulseContext): Promise<CustomerConnection> {
+  @Query(() => CustomerConnection, {
+    description: 'Customers, filtered and sorted, a page at a time.',
+  })
+  async customers(
+    @Args() args: CustomersArgs,
+    @Ctx() ctx: PulseContext,
+  ): Promise<CustomerConnection> {
     const page = await this.services.customers.list(args.filter, args.orderBy, args);
 
     return toConnection(CustomerConnection, page, (row) => toCustomer(row, ctx.principal));
@@ -86,7 +116,11 @@ export class CustomerResolver {
     @Ctx() ctx: PulseContext,
   ): Promise<UpdateCustomerPayload> {
     const { id, version, ...changes } = input;
-    const row = await this.services.customers.update(fromGlobalId(id, 'Customer', 'input.id'), version, changes);
+    const row = await this.services.customers.update(
+      fromGlobalId(id, 'Customer', 'input.id'),
+      version,
+      changes,
+    );
 
     return { customer: toCustomer(row, ctx.principal) };
   }
@@ -98,7 +132,10 @@ export class CustomerResolver {
   async deleteCustomer(
     @Arg('input', { description: 'The customer to delete.' }) input: DeleteCustomerInput,
   ): Promise<DeleteCustomerPayload> {
-    await this.services.customers.remove(fromGlobalId(input.id, 'Customer', 'input.id'), input.version);
+    await this.services.customers.remove(
+      fromGlobalId(input.id, 'Customer', 'input.id'),
+      input.version,
+    );
 
     return { deletedId: input.id };
   }
@@ -121,7 +158,9 @@ export class CustomerResolver {
     return (await ctx.loaders.consentsByCustomerId.load(customer.dbId)) as Consent[];
   }
 
-  @FieldResolver(() => CustomerSummary, { description: 'Spend, orders and activity, computed in SQL.' })
+  @FieldResolver(() => CustomerSummary, {
+    description: 'Spend, orders and activity, computed in SQL.',
+  })
   summary(@Root() customer: Customer, @Ctx() ctx: PulseContext): Promise<CustomerSummary> {
     return ctx.loaders.summaryByCustomerId.load(customer.dbId);
   }

@@ -51,8 +51,15 @@ export interface UpsertResult {
 }
 
 // Sort keys and how their cursor values come back from JSON.
-const SORTS: Record<CustomerSort, { expr: string; read: (row: CustomerEntity) => unknown; isInstant: boolean }> = {
-  SIGNED_UP_AT: { expr: 'c.signed_up_at', read: (row) => row.signedUpAt.toISOString(), isInstant: true },
+const SORTS: Record<
+  CustomerSort,
+  { expr: string; read: (row: CustomerEntity) => unknown; isInstant: boolean }
+> = {
+  SIGNED_UP_AT: {
+    expr: 'c.signed_up_at',
+    read: (row) => row.signedUpAt.toISOString(),
+    isInstant: true,
+  },
   CREATED_AT: { expr: 'c.created_at', read: (row) => row.createdAt.toISOString(), isInstant: true },
   NAME: { expr: "COALESCE(c.name, '')", read: (row) => row.name ?? '', isInstant: false },
   EXTERNAL_ID: { expr: 'c.external_id', read: (row) => row.externalId, isInstant: false },
@@ -78,7 +85,9 @@ export class CustomerService {
   ) {}
 
   async get(id: number): Promise<CustomerEntity> {
-    const customer = await this.db.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() });
+    const customer = await this.db
+      .getRepository(CustomerEntity)
+      .findOneBy({ id, deletedAt: IsNull() });
     if (!customer) {
       throw notFound(`Customer ${id}`, 'id');
     }
@@ -121,7 +130,12 @@ export class CustomerService {
       .limit(window.size + 1)
       .getMany();
 
-    return toPage(rows, window, (row) => [key.read(row), row.id], () => base().getCount());
+    return toPage(
+      rows,
+      window,
+      (row) => [key.read(row), row.id],
+      () => base().getCount(),
+    );
   }
 
   async create(data: CustomerData): Promise<CustomerEntity> {
@@ -159,7 +173,9 @@ export class CustomerService {
           .execute(),
       );
       if (!result.affected) {
-        const current = await tx.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() });
+        const current = await tx
+          .getRepository(CustomerEntity)
+          .findOneBy({ id, deletedAt: IsNull() });
         if (!current) {
           throw notFound(`Customer ${id}`, 'input.id');
         }
@@ -191,7 +207,11 @@ export class CustomerService {
       await this.get(id).catch(() => {
         throw notFound(`Customer ${id}`, 'input.id');
       });
-      throw new PulseError('CONFLICT', `Customer ${id} changed since version ${version}`, 'input.version');
+      throw new PulseError(
+        'CONFLICT',
+        `Customer ${id} changed since version ${version}`,
+        'input.version',
+      );
     }
   }
 
@@ -200,19 +220,27 @@ export class CustomerService {
    * fails the whole call, naming its index. Rows equal to what is stored are left alone, so a
    * retried call changes nothing.
    */
-  async upsertMany(rows: Array<CustomerData & { externalId: string }>, field = 'input.customers'): Promise<UpsertResult> {
+  async upsertMany(
+    rows: Array<CustomerData & { externalId: string }>,
+    field = 'input.customers',
+  ): Promise<UpsertResult> {
     const seen = new Map<string, number>();
     rows.forEach((row, index) => {
       const earlier = seen.get(row.externalId);
       if (earlier !== undefined) {
-        throw badInput(`externalId ${row.externalId} also appears at index ${earlier}`, `${field}[${index}].externalId`);
+        throw badInput(
+          `externalId ${row.externalId} also appears at index ${earlier}`,
+          `${field}[${index}].externalId`,
+        );
       }
       seen.set(row.externalId, index);
     });
 
     return inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);
-      const existing = await repository.findBy({ externalId: In(rows.map((row) => row.externalId)) });
+      const existing = await repository.findBy({
+        externalId: In(rows.map((row) => row.externalId)),
+      });
       const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
       const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
       const now = new Date();
@@ -247,7 +275,11 @@ export class CustomerService {
           continue;
         }
         // Upserting a deleted customer brings it back: the source system says it exists.
-        Object.assign(current, changes, { updatedAt: now, deletedAt: null, version: current.version + 1 });
+        Object.assign(current, changes, {
+          updatedAt: now,
+          deletedAt: null,
+          version: current.version + 1,
+        });
         await this.save(tx, current, path);
         result.updated += 1;
         result.customers.push(current);
@@ -263,8 +295,13 @@ export class CustomerService {
   }
 
   /** Builds the filtered query (without order or page) shared by the page and its count. */
-  private filtered(filter: CustomerListFilter | null | undefined): SelectQueryBuilder<CustomerEntity> {
-    const query = this.db.getRepository(CustomerEntity).createQueryBuilder('c').where('c.deleted_at IS NULL');
+  private filtered(
+    filter: CustomerListFilter | null | undefined,
+  ): SelectQueryBuilder<CustomerEntity> {
+    const query = this.db
+      .getRepository(CustomerEntity)
+      .createQueryBuilder('c')
+      .where('c.deleted_at IS NULL');
     if (!filter) {
       return query;
     }
@@ -420,11 +457,18 @@ export async function resolveCustomerRefs(
 ): Promise<number[]> {
   refs.forEach((ref, index) => {
     if ((ref.customerId == null) === (ref.customerExternalId == null)) {
-      throw badInput('Give exactly one of customerId and customerExternalId', `${field}[${index}].customerId`);
+      throw badInput(
+        'Give exactly one of customerId and customerExternalId',
+        `${field}[${index}].customerId`,
+      );
     }
   });
   const ids = [...new Set(refs.flatMap((ref) => (ref.customerId != null ? [ref.customerId] : [])))];
-  const externalIds = [...new Set(refs.flatMap((ref) => (ref.customerExternalId != null ? [ref.customerExternalId] : [])))];
+  const externalIds = [
+    ...new Set(
+      refs.flatMap((ref) => (ref.customerExternalId != null ? [ref.customerExternalId] : [])),
+    ),
+  ];
   const query = manager
     .getRepository(CustomerEntity)
     .createQueryBuilder('c')
@@ -448,7 +492,10 @@ export async function resolveCustomerRefs(
     }
     const id = idByExternalId.get(ref.customerExternalId as string);
     if (id === undefined) {
-      throw badInput(`No customer with external id ${ref.customerExternalId}`, `${field}[${index}].customerExternalId`);
+      throw badInput(
+        `No customer with external id ${ref.customerExternalId}`,
+        `${field}[${index}].customerExternalId`,
+      );
     }
 
     return id;

@@ -74,7 +74,10 @@ export class Consent {
   @Field({ description: 'When the customer gave or withdrew it (UTC).' })
   changedAt!: Date;
 
-  @Field(() => String, { nullable: true, description: 'Where it was recorded (form, import, agent).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where it was recorded (form, import, agent).',
+  })
   source!: string | null;
 }
 
@@ -139,7 +142,10 @@ export class CustomerSummary {
   topCategories!: CategorySpend[];
 }
 
-@ObjectType({ implements: Node, description: 'A person or business the company has a relationship with.' })
+@ObjectType({
+  implements: Node,
+  description: 'A person or business the company has a relationship with.',
+})
 export class Customer extends Node {
   /** Row id; resolvers use it to load related data. Not part of the schema. */
   dbId!: number;
@@ -150,7 +156,10 @@ export class Customer extends Node {
   @Field(() => String, { nullable: true, description: 'Full name (masked for partners).' })
   name!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Email address, unique when present (masked for partners).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email address, unique when present (masked for partners).',
+  })
   email!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Phone number (masked for partners).' })
@@ -175,7 +184,8 @@ export class Customer extends Node {
   signedUpAt!: Date;
 
   @Field(() => GraphQLJSONObject, {
-    description: 'Custom attributes from imports and integrations (text values masked for partners).',
+    description:
+      'Custom attributes from imports and integrations (text values masked for partners).',
   })
   attributes!: Record<string, unknown>;
 
@@ -185,7 +195,9 @@ export class Customer extends Node {
   @Field({ description: 'When the record last changed (UTC).' })
   updatedAt!: Date;
 
-  @Field(() => Int, { description: 'Version for optimistic concurrency: send it back with updates.' })
+  @Field(() => Int, {
+    description: 'Version for optimistic concurrency: send it back with updates.',
+  })
   version!: number;
 }
 
@@ -232,7 +244,10 @@ export class CustomerFilter {
   @ValidateNested()
   signedUp?: TimeRange;
 
-  @Field(() => [Channel], { nullable: true, description: 'Has granted marketing consent on all these channels.' })
+  @Field(() => [Channel], {
+    nullable: true,
+    description: 'Has granted marketing consent on all these channels.',
+  })
   @IsOptional()
   consentGranted?: Channel[];
 
@@ -240,7 +255,10 @@ export class CustomerFilter {
   @IsOptional()
   hasOrdered?: boolean;
 
-  @Field(() => AmountRange, { nullable: true, description: 'Total spent on paid orders within this range.' })
+  @Field(() => AmountRange, {
+    nullable: true,
+    description: 'Total spent on paid orders within this range.',
+  })
   @IsOptional()
   @ValidateNested()
   spend?: AmountRange;
@@ -294,7 +312,10 @@ export class CustomerFields {
   @Length(3, 254)
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Phone number, preferably E.164 (+441234567890).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Phone number, preferably E.164 (+441234567890).',
+  })
   @IsOptional()
   @Matches(/^\+?[\d ()-]{4,31}$/, { message: 'phone must be digits with an optional leading +' })
   phone?: string | null;
@@ -355,7 +376,9 @@ export class UpdateCustomerInput extends CustomerFields {
   @Field(() => ID, { description: 'The customer.' })
   id!: string;
 
-  @Field(() => Int, { description: 'The version you read; a newer stored version fails with CONFLICT.' })
+  @Field(() => Int, {
+    description: 'The version you read; a newer stored version fails with CONFLICT.',
+  })
   @Min(1)
   version!: number;
 
@@ -370,7 +393,10 @@ export class DeleteCustomerInput {
   @Field(() => ID, { description: 'The customer.' })
   id!: string;
 
-  @Field(() => Int, { nullable: true, description: 'When given, the delete fails with CONFLICT if the customer changed since.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'When given, the delete fails with CONFLICT if the customer changed since.',
+  })
   @IsOptional()
   @Min(1)
   version?: number;
@@ -426,4 +452,3 @@ export class UpsertCustomersPayload {
   @Field(() => [Customer], { description: 'The customers, in input order.' })
   customers!: Customer[];
 }
-

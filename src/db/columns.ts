@@ -26,4 +26,8 @@ export const text = (name: string, length: number, nullable = false): ColumnOpti
 
 // JSON is stored as text (TypeORM's simple-json) so one column type serves both dialects; SQL
 // reads it with JSON_EXTRACT / json_extract, which both accept on text.
-export const json = (name: string): ColumnOptions => ({ name, type: 'simple-json', nullable: true });
+export const json = (name: string): ColumnOptions => ({
+  name,
+  type: 'simple-json',
+  nullable: true,
+});

@@ -27,8 +27,14 @@ export async function latestPerParent<T extends ObjectLiteral>(
   }
   const table = repository.metadata.tableName;
   const order = query.orderColumns.map((column) => `x.${column} DESC`).join(', ');
-  const conditions = [`x.${query.parentColumn} IN (:...parentIds)`, ...query.where.map((w) => w.sql)];
-  const params = Object.assign({ parentIds: [...query.parentIds], limit: query.limit }, ...query.where.map((w) => w.params ?? {}));
+  const conditions = [
+    `x.${query.parentColumn} IN (:...parentIds)`,
+    ...query.where.map((w) => w.sql),
+  ];
+  const params = Object.assign(
+    { parentIds: [...query.parentIds], limit: query.limit },
+    ...query.where.map((w) => w.params ?? {}),
+  );
   const ranked =
     `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order}) AS rn ` +
     `FROM ${table} x WHERE ${conditions.join(' AND ')}`;

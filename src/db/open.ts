@@ -14,7 +14,8 @@ export async function openDatabase(
   log: Log,
   options: { migrate: boolean } = { migrate: true },
 ): Promise<DataSource> {
-  const resolved = config.type === 'mysql' && config.flavor === 'mysql' ? await detectFlavor(config) : config;
+  const resolved =
+    config.type === 'mysql' && config.flavor === 'mysql' ? await detectFlavor(config) : config;
   const db = createDataSource(
     resolved,
     new SqlLogger((level, message, fields) => log[level](message, fields)),
@@ -31,7 +32,9 @@ export async function openDatabase(
   return db;
 }
 
-async function detectFlavor(config: Extract<DatabaseConfig, { type: 'mysql' }>): Promise<DatabaseConfig> {
+async function detectFlavor(
+  config: Extract<DatabaseConfig, { type: 'mysql' }>,
+): Promise<DatabaseConfig> {
   const connection = await createConnection(config.url);
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');

@@ -53,7 +53,10 @@ export function decodeCursor(cursor: string, field: string, arity: number): unkn
 export function pageWindow(args: PageArgs, maxSize: number, arity: number): PageWindow {
   const backward = args.last != null || args.before != null;
   if (backward && (args.first != null || args.after != null)) {
-    throw badInput('Use first/after or last/before, not both', args.first != null ? 'first' : 'after');
+    throw badInput(
+      'Use first/after or last/before, not both',
+      args.first != null ? 'first' : 'after',
+    );
   }
   const sizeField = backward ? 'last' : 'first';
   const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;

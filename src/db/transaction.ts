@@ -7,7 +7,10 @@ import { dialectOf } from './dialect';
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 /** Runs `work` in one transaction: all of its writes land, or none do. */
-export function inTransaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  db: DataSource,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
   if (dialectOf(db) === 'mysql') {
     return db.transaction(work);
   }

@@ -1,4 +1,10 @@
-import { groupBy, groupLoader, type LoaderOptions, parentArgsLoader, rowLoader } from '../db/loaders';
+import {
+  groupBy,
+  groupLoader,
+  type LoaderOptions,
+  parentArgsLoader,
+  rowLoader,
+} from '../db/loaders';
 import type { OrderLineEntity } from './order-line.entity';
 import type { OrderEntity } from './order.entity';
 import type { OrderFilter, OrderService } from './order.service';
@@ -12,12 +18,27 @@ export interface OrderPageArgs {
 
 export function createOrderLoaders(orders: OrderService, options: LoaderOptions) {
   return {
-    orderById: rowLoader<OrderEntity>((ids) => orders.byIds(ids), (row) => row.id, options),
-    orderLineById: rowLoader<OrderLineEntity>((ids) => orders.lineByIds(ids), (row) => row.id, options),
-    linesByOrderId: groupLoader((ids) => orders.linesOf(ids), (row) => row.orderId, options),
+    orderById: rowLoader<OrderEntity>(
+      (ids) => orders.byIds(ids),
+      (row) => row.id,
+      options,
+    ),
+    orderLineById: rowLoader<OrderLineEntity>(
+      (ids) => orders.lineByIds(ids),
+      (row) => row.id,
+      options,
+    ),
+    linesByOrderId: groupLoader(
+      (ids) => orders.linesOf(ids),
+      (row) => row.orderId,
+      options,
+    ),
     latestOrdersByCustomer: parentArgsLoader<OrderPageArgs, OrderEntity[]>(
       async (customerIds, args) =>
-        groupBy(await orders.latestOf(customerIds, args.filter, args.limit, args.before), (row) => row.customerId),
+        groupBy(
+          await orders.latestOf(customerIds, args.filter, args.limit, args.before),
+          (row) => row.customerId,
+        ),
       () => [],
       options,
     ),

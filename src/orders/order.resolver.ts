@@ -1,4 +1,15 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  Mutation,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { WRITERS } from '../auth/principal';
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
@@ -9,7 +20,14 @@ import { loadNestedPage } from '../graphql/nested-page';
 import { ForwardPageArgs } from '../graphql/page-args';
 import type { Services } from '../services';
 import { toOrder, toOrderLine } from './order.mapper';
-import { IngestOrdersInput, IngestOrdersPayload, Order, OrderConnection, OrderLine, OrderStatus } from './order.types';
+import {
+  IngestOrdersInput,
+  IngestOrdersPayload,
+  Order,
+  OrderConnection,
+  OrderLine,
+  OrderStatus,
+} from './order.types';
 
 @ArgsType()
 class CustomerOrdersArgs extends ForwardPageArgs {
@@ -29,11 +47,16 @@ export class OrderResolver {
     description:
       'Stores up to 5,000 orders with their lines in one transaction. Known clientOrderIds are not stored again; a new status updates them.',
   })
-  ingestOrders(@Arg('input', { description: 'The orders.' }) input: IngestOrdersInput): Promise<IngestOrdersPayload> {
+  ingestOrders(
+    @Arg('input', { description: 'The orders.' }) input: IngestOrdersInput,
+  ): Promise<IngestOrdersPayload> {
     return this.services.orders.ingest(
       input.orders.map((row, i) => ({
         ...row,
-        customerId: row.customerId != null ? fromGlobalId(row.customerId, 'Customer', `input.orders[${i}].customerId`) : null,
+        customerId:
+          row.customerId != null
+            ? fromGlobalId(row.customerId, 'Customer', `input.orders[${i}].customerId`)
+            : null,
       })),
     );
   }

@@ -51,7 +51,14 @@ const ORDER_COLUMNS = [
   'created_at',
   'updated_at',
 ];
-const LINE_COLUMNS = ['order_id', 'product_id', 'product_name', 'category', 'quantity', 'unit_price'];
+const LINE_COLUMNS = [
+  'order_id',
+  'product_id',
+  'product_name',
+  'category',
+  'quantity',
+  'unit_price',
+];
 
 export class OrderService {
   constructor(private readonly db: DataSource) {}
@@ -66,7 +73,10 @@ export class OrderService {
 
     return inTransaction(this.db, async (tx) => {
       const customerIds = await resolveCustomerRefs(tx, rows, field);
-      const known = await this.statusesOf(tx, rows.map((row) => row.clientOrderId));
+      const known = await this.statusesOf(
+        tx,
+        rows.map((row) => row.clientOrderId),
+      );
       const now = sqlInstant(tx, new Date());
       const fresh = rows.flatMap((row, i) => (known.has(row.clientOrderId) ? [] : [{ row, i }]));
       const accepted = await insertSkippingDuplicates(
@@ -84,7 +94,10 @@ export class OrderService {
           now,
         ]),
       );
-      await this.insertLines(tx, fresh.map(({ row }) => row));
+      await this.insertLines(
+        tx,
+        fresh.map(({ row }) => row),
+      );
       let statusUpdated = 0;
       for (const row of rows) {
         const status = known.get(row.clientOrderId);
@@ -142,7 +155,10 @@ export class OrderService {
   }
 
   /** Number of orders per customer matching `filter` (one grouped statement). */
-  async countsOf(customerIds: readonly number[], filter: OrderFilter): Promise<Map<number, number>> {
+  async countsOf(
+    customerIds: readonly number[],
+    filter: OrderFilter,
+  ): Promise<Map<number, number>> {
     const query = this.db
       .getRepository(OrderEntity)
       .createQueryBuilder('x')
@@ -170,7 +186,10 @@ export class OrderService {
     return conditions;
   }
 
-  private async statusesOf(tx: EntityManager, clientOrderIds: string[]): Promise<Map<string, string>> {
+  private async statusesOf(
+    tx: EntityManager,
+    clientOrderIds: string[],
+  ): Promise<Map<string, string>> {
     const rows = await tx.getRepository(OrderEntity).find({
       select: { clientOrderId: true, status: true },
       where: { clientOrderId: In(clientOrderIds) },
@@ -213,5 +232,7 @@ function orderAmount(row: OrderData, path: string): number {
     throw badInput('Give an amount or at least one line', `${path}.amount`);
   }
 
-  return Math.round(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100;
+  return (
+    Math.round(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100
+  );
 }

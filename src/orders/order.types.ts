@@ -107,7 +107,10 @@ export class OrderLineInput {
 
 @InputType({ description: 'One order to store.' })
 export class OrderInput {
-  @Field(() => ID, { nullable: true, description: 'The customer, by Pulse id (or give customerExternalId).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The customer, by Pulse id (or give customerExternalId).',
+  })
   @IsOptional()
   customerId?: string;
 
@@ -123,7 +126,10 @@ export class OrderInput {
   @Field({ description: 'When it was placed.' })
   orderedAt!: Date;
 
-  @Field(() => Float, { nullable: true, description: 'Total amount; defaults to the sum of the lines.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Total amount; defaults to the sum of the lines.',
+  })
   @IsOptional()
   @Min(0)
   @Max(9_999_999_999)
@@ -133,10 +139,15 @@ export class OrderInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency!: string;
 
-  @Field(() => OrderStatus, { description: 'Where the order stands; resend with a new status to update it.' })
+  @Field(() => OrderStatus, {
+    description: 'Where the order stands; resend with a new status to update it.',
+  })
   status!: OrderStatus;
 
-  @Field(() => [OrderLineInput], { nullable: true, description: 'Products in the order (up to 100).' })
+  @Field(() => [OrderLineInput], {
+    nullable: true,
+    description: 'Products in the order (up to 100).',
+  })
   @IsOptional()
   @ArrayMaxSize(100)
   @ValidateNested()

@@ -28,12 +28,18 @@ export function healthHandler(health: Health) {
       await health.db.query('SELECT 1');
       send(response, 200, { status: 'ready' });
     } catch (error) {
-      send(response, 503, { status: 'database unavailable', error: String((error as Error).message) });
+      send(response, 503, {
+        status: 'database unavailable',
+        error: String((error as Error).message),
+      });
     }
   };
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(JSON.stringify(body));
 }

@@ -48,7 +48,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     });
   };
 
-  async function route(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string) {
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    requestId: string,
+  ) {
     try {
       if (url.pathname === '/healthz' || url.pathname === '/readyz') {
         await health(url.pathname, response);
@@ -69,7 +74,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       await serveGraphql(request, response, url, requestId);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendGraphqlError(response, 413, `Request body exceeds ${options.maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+        sendGraphqlError(
+          response,
+          413,
+          `Request body exceeds ${options.maxBodyBytes} bytes`,
+          'PAYLOAD_TOO_LARGE',
+        );
       } else if (error instanceof SyntaxError) {
         sendGraphqlError(response, 400, `Malformed JSON body: ${error.message}`, 'BAD_REQUEST');
       } else {
@@ -81,7 +91,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
   }
 
-  async function serveGraphql(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string) {
+  async function serveGraphql(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    requestId: string,
+  ) {
     const text = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -90,11 +105,17 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
     }
     const isJson = headers.get('content-type')?.includes('application/json') ?? false;
-    const body: unknown = request.method === 'POST' && isJson && text !== '' ? JSON.parse(text) : text;
+    const body: unknown =
+      request.method === 'POST' && isJson && text !== '' ? JSON.parse(text) : text;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () =>
-        createContext(services, await authenticate(services, headers.get('authorization')), requestId, options.loaderOptions),
+        createContext(
+          services,
+          await authenticate(services, headers.get('authorization')),
+          requestId,
+          options.loaderOptions,
+        ),
     });
     for (const [name, value] of result.headers) {
       response.setHeader(name, value);
@@ -113,7 +134,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 }
 
 /** The principal behind an `Authorization: Bearer` value, or null without a valid key. */
-export async function authenticate(services: Services, authorization: string | undefined | null): Promise<Principal | null> {
+export async function authenticate(
+  services: Services,
+  authorization: string | undefined | null,
+): Promise<Principal | null> {
   const key = bearerToken(authorization);
 
   return key ? services.apiKeys.authenticate(key) : null;
@@ -134,6 +158,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-function sendGraphqlError(response: ServerResponse, status: number, message: string, code: string): void {
+function sendGraphqlError(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+): void {
   sendJson(response, status, { errors: [{ message, extensions: { code } }] });
 }

@@ -40,15 +40,29 @@ export function startWsServer(options: WsOptions) {
       schema: options.schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        ctx.extra.principal = await authenticate(options.services, typeof header === 'string' ? header : null);
+        ctx.extra.principal = await authenticate(
+          options.services,
+          typeof header === 'string' ? header : null,
+        );
 
         return true;
       },
       context: (ctx, id) =>
-        createContext(options.services, ctx.extra.principal ?? null, `ws-${id}`, options.loaderOptions),
+        createContext(
+          options.services,
+          ctx.extra.principal ?? null,
+          `ws-${id}`,
+          options.loaderOptions,
+        ),
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => options.formatError(error.toJSON(), error)),
+        result.errors
+          ? {
+              ...result,
+              errors: result.errors.map((error) => options.formatError(error.toJSON(), error)),
+            }
+          : undefined,
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => options.formatError(error.toJSON(), error)),
     },
     wsServer,
   );

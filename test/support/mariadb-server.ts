@@ -31,7 +31,12 @@ export async function startLocalMariaDb(dataDir: string): Promise<LocalMariaDb> 
   if (!existsSync(path.join(dataDir, 'mysql'))) {
     const init = spawnSync(
       'mariadb-install-db',
-      ['--no-defaults', `--datadir=${dataDir}`, '--skip-test-db', '--auth-root-authentication-method=normal'],
+      [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        '--skip-test-db',
+        '--auth-root-authentication-method=normal',
+      ],
       { encoding: 'utf8' },
     );
     if (init.status !== 0) {
@@ -73,7 +78,9 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<stri
   const connection = await createConnection(baseUrl);
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(
+      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await connection.end();
   }

@@ -12,7 +12,9 @@ describeEachDialect('interactionRecorded subscription', (pulse) => {
   it('delivers each new interaction of a followed customer once, over WebSocket, and not retried duplicates', async () => {
     const [followed, other] = await createCustomers(pulse(), 2);
     const client = wsClient(pulse(), pulse().keys[Role.ANALYST]);
-    const live = collect<{ data: { interactionRecorded: { clientEventId: string; customer: { externalId: string } } } }>(
+    const live = collect<{
+      data: { interactionRecorded: { clientEventId: string; customer: { externalId: string } } };
+    }>(
       client,
       RECORDED,
       { ids: [followed.id] },
@@ -30,7 +32,9 @@ describeEachDialect('interactionRecorded subscription', (pulse) => {
       clientEventId: `${prefix}-${suffix}`,
     }));
     const otherEvent = { ...batch[0], customerId: other.id, clientEventId: `${prefix}-other` };
-    expect((await pulse().query(INGEST, { input: { interactions: [...batch, otherEvent] } })).errors).toBeUndefined();
+    expect(
+      (await pulse().query(INGEST, { input: { interactions: [...batch, otherEvent] } })).errors,
+    ).toBeUndefined();
     // A retry of the same batch stores nothing and must announce nothing.
     await pulse().query(INGEST, { input: { interactions: batch } });
     const results = await live.results;
@@ -38,18 +42,17 @@ describeEachDialect('interactionRecorded subscription', (pulse) => {
     expect(results.map((r) => r.data.interactionRecorded.clientEventId).sort()).toEqual(
       batch.map((row) => row.clientEventId).sort(),
     );
-    expect(results.every((r) => r.data.interactionRecorded.customer.externalId === followed.externalId)).toBe(true);
+    expect(
+      results.every((r) => r.data.interactionRecorded.customer.externalId === followed.externalId),
+    ).toBe(true);
   });
 
   it('masks free-text properties for partners on the live timeline too', async () => {
     const [customer] = await createCustomers(pulse(), 1);
     const client = wsClient(pulse(), pulse().keys[Role.PARTNER]);
-    const live = collect<{ data: { interactionRecorded: { properties: Record<string, unknown> } } }>(
-      client,
-      RECORDED,
-      { ids: [customer.id] },
-      1,
-    );
+    const live = collect<{
+      data: { interactionRecorded: { properties: Record<string, unknown> } };
+    }>(client, RECORDED, { ids: [customer.id] }, 1);
     await live.ready;
     await pulse().query(INGEST, {
       input: {
@@ -73,7 +76,10 @@ describeEachDialect('interactionRecorded subscription', (pulse) => {
   it('refuses the subscription without a key with UNAUTHENTICATED', async () => {
     const client = wsClient(pulse(), null);
     const outcome = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: RECORDED, variables: { ids: ['x'] } }, { next: resolve, error: resolve, complete: () => resolve(null) });
+      client.subscribe(
+        { query: RECORDED, variables: { ids: ['x'] } },
+        { next: resolve, error: resolve, complete: () => resolve(null) },
+      );
     });
     await client.dispose();
     expect(JSON.stringify(outcome)).toContain('UNAUTHENTICATED');

@@ -38,7 +38,15 @@ describeEachDialect('nested queries', (pulse) => {
         orderedAt: new Date(Date.UTC(2025, 6, 1, 0, c, i)).toISOString(),
         currency: 'NZD',
         status: 'PAID',
-        lines: [{ productId: 'p1', productName: 'Kettle', category: 'kitchen', quantity: 1, unitPrice: 10 + i }],
+        lines: [
+          {
+            productId: 'p1',
+            productName: 'Kettle',
+            category: 'kitchen',
+            quantity: 1,
+            unitPrice: 10 + i,
+          },
+        ],
       })),
     );
     const ingested = await pulse().query(
@@ -53,10 +61,13 @@ describeEachDialect('nested queries', (pulse) => {
     // The first request of a key looks the key up; the measured one reuses it.
     await pulse().query('{ customers(first: 1) { edges { cursor } } }');
     const { result, statements } = await pulse().countStatements(() =>
-      pulse().query<{ customers: { edges: Array<{ node: Record<string, any> }> } }>(PAGE_WITH_NESTED_DATA, {
-        first: 100,
-        countries: [country],
-      }),
+      pulse().query<{ customers: { edges: Array<{ node: Record<string, any> }> } }>(
+        PAGE_WITH_NESTED_DATA,
+        {
+          first: 100,
+          countries: [country],
+        },
+      ),
     );
     expect(result.errors).toBeUndefined();
     const nodes = result.data!.customers.edges.map((edge) => edge.node);
@@ -70,8 +81,11 @@ describeEachDialect('nested queries', (pulse) => {
 
   it('costs the same number of statements for 10 customers as for 100', async () => {
     const count = async (first: number) =>
-      (await pulse().countStatements(() => pulse().query(PAGE_WITH_NESTED_DATA, { first, countries: [country] })))
-        .statements;
+      (
+        await pulse().countStatements(() =>
+          pulse().query(PAGE_WITH_NESTED_DATA, { first, countries: [country] }),
+        )
+      ).statements;
     expect(await count(10)).toBe(await count(100));
   });
 });

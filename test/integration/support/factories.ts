@@ -28,10 +28,9 @@ export async function createCustomers(
     signedUpAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
     ...fields(i),
   }));
-  const response = await pulse.query<{ upsertCustomers: { customers: Array<{ id: string; externalId: string }> } }>(
-    UPSERT,
-    { input: { customers } },
-  );
+  const response = await pulse.query<{
+    upsertCustomers: { customers: Array<{ id: string; externalId: string }> };
+  }>(UPSERT, { input: { customers } });
   if (!response.data) {
     throw new Error(`creating customers failed: ${JSON.stringify(response.errors)}`);
   }

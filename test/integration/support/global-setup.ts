@@ -1,7 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findServerBinary, startLocalMariaDb, type LocalMariaDb } from '../../support/mariadb-server';
+import {
+  findServerBinary,
+  startLocalMariaDb,
+  type LocalMariaDb,
+} from '../../support/mariadb-server';
 
 declare global {
   var pulseTestMariaDb: LocalMariaDb | undefined;

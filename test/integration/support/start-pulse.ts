@@ -35,14 +35,20 @@ export function mysqlAvailable(): boolean {
   return Boolean(process.env.TEST_MYSQL_URL);
 }
 
-export async function startTestPulse(dialect: Dialect, overrides: Partial<Config> = {}): Promise<TestPulse> {
+export async function startTestPulse(
+  dialect: Dialect,
+  overrides: Partial<Config> = {},
+): Promise<TestPulse> {
   const database: Config['database'] =
     dialect === 'sqlite'
       ? { type: 'sqlite', path: ':memory:' }
       : {
           type: 'mysql',
           flavor: 'mysql',
-          url: await freshDatabase(process.env.TEST_MYSQL_URL as string, `pulse_${randomBytes(4).toString('hex')}`),
+          url: await freshDatabase(
+            process.env.TEST_MYSQL_URL as string,
+            `pulse_${randomBytes(4).toString('hex')}`,
+          ),
           poolSize: 10,
         };
   const config: Config = {
@@ -74,7 +80,10 @@ export async function startTestPulse(dialect: Dialect, overrides: Partial<Config
       const key = as.key === undefined ? keys[as.role ?? Role.ADMIN] : as.key;
       const response = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as Omit<GraphqlResponse, 'status'>;

@@ -1,4 +1,11 @@
-import { maskBirthDate, maskEmail, maskFreeText, maskName, maskPhone, masksPersonalData } from '../../../src/auth/masking';
+import {
+  maskBirthDate,
+  maskEmail,
+  maskFreeText,
+  maskName,
+  maskPhone,
+  masksPersonalData,
+} from '../../../src/auth/masking';
 import { Role } from '../../../src/auth/principal';
 
 describe('masking', () => {

@@ -1,4 +1,10 @@
-import { decodeCursor, encodeCursor, keysetCondition, pageWindow, toPage } from '../../../src/db/pagination';
+import {
+  decodeCursor,
+  encodeCursor,
+  keysetCondition,
+  pageWindow,
+  toPage,
+} from '../../../src/db/pagination';
 
 describe('pagination', () => {
   it('round-trips cursors and refuses foreign ones naming the argument', () => {
@@ -9,14 +15,22 @@ describe('pagination', () => {
     expect(() => decodeCursor('not-a-cursor', 'after', 2)).toThrow(
       expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }),
     );
-    expect(() => decodeCursor(encodeCursor([1]), 'before', 2)).toThrow(expect.objectContaining({ field: 'before' }));
+    expect(() => decodeCursor(encodeCursor([1]), 'before', 2)).toThrow(
+      expect.objectContaining({ field: 'before' }),
+    );
   });
 
   it('defaults to 20 items, refuses sizes over the cap, and refuses mixed directions', () => {
     expect(pageWindow({}, 100, 2)).toEqual({ size: 20, backward: false, cursor: null });
-    expect(() => pageWindow({ first: 101 }, 100, 2)).toThrow(expect.objectContaining({ field: 'first' }));
-    expect(() => pageWindow({ last: -1 }, 100, 2)).toThrow(expect.objectContaining({ field: 'last' }));
-    expect(() => pageWindow({ first: 1, last: 1 }, 100, 2)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => pageWindow({ first: 101 }, 100, 2)).toThrow(
+      expect.objectContaining({ field: 'first' }),
+    );
+    expect(() => pageWindow({ last: -1 }, 100, 2)).toThrow(
+      expect.objectContaining({ field: 'last' }),
+    );
+    expect(() => pageWindow({ first: 1, last: 1 }, 100, 2)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
   });
 
   it('builds the keyset condition "after (a, b)" as nested comparisons', () => {
@@ -27,7 +41,12 @@ describe('pagination', () => {
   });
 
   it('uses the extra fetched row only to tell that a next page exists', async () => {
-    const page = toPage([1, 2, 3], { size: 2, backward: false, cursor: null }, (n) => [n], async () => 3);
+    const page = toPage(
+      [1, 2, 3],
+      { size: 2, backward: false, cursor: null },
+      (n) => [n],
+      async () => 3,
+    );
     expect(page.items).toEqual([1, 2]);
     expect(page.hasNextPage).toBe(true);
     expect(page.hasPreviousPage).toBe(false);
@@ -35,7 +54,12 @@ describe('pagination', () => {
   });
 
   it('returns a backward page in display order', () => {
-    const page = toPage([5, 4, 3], { size: 2, backward: true, cursor: [6] }, (n) => [n], async () => 6);
+    const page = toPage(
+      [5, 4, 3],
+      { size: 2, backward: true, cursor: [6] },
+      (n) => [n],
+      async () => 6,
+    );
     expect(page.items).toEqual([4, 5]);
     expect(page.hasPreviousPage).toBe(true);
     expect(page.hasNextPage).toBe(true);

@@ -1,5 +1,11 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildPulseSchema } from '../../../src/graphql/build-schema';
 import type { Services } from '../../../src/services';
 
