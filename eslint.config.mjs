@@ -5,11 +5,6 @@ const GRAPHQL_LIBS = ['graphql', 'type-graphql', '@apollo/*', 'graphql-scalars',
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
-  {
-    // CommonJS entry points: the bin shim and the jest config.
-    files: ['**/*.js'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -109,5 +104,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // CommonJS entry points: the bin shim and the jest config.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
