@@ -61,3 +61,23 @@ export function maskFreeText(value: unknown): unknown {
 
   return value;
 }
+
+/**
+ * A role that sees personal data masked must not filter or sort by it either: "name contains
+ * 'ann'" answered with a count reveals what the mask hides. Returns the offending argument, or
+ * null when the request is allowed.
+ */
+export function maskedArgument(
+  role: Role | undefined,
+  filter: { text?: string | null } | null | undefined,
+  sortField: string | null | undefined,
+): string | null {
+  if (!masksPersonalData(role)) {
+    return null;
+  }
+  if (filter?.text) {
+    return 'filter.text';
+  }
+
+  return sortField === 'NAME' ? 'orderBy.field' : null;
+}

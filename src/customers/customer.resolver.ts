@@ -13,7 +13,9 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { maskedArgument } from '../auth/masking';
 import { READERS, WRITERS } from '../auth/principal';
+import { PulseError } from '../errors';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { fromGlobalId } from '../graphql/global-id';
@@ -93,6 +95,14 @@ export class CustomerResolver {
     @Args() args: CustomersArgs,
     @Ctx() ctx: PulseContext,
   ): Promise<CustomerConnection> {
+    const masked = maskedArgument(ctx.principal?.role, args.filter, args.orderBy?.field);
+    if (masked) {
+      throw new PulseError(
+        'FORBIDDEN',
+        'Personal fields are masked for this role and cannot be filtered or sorted on',
+        masked,
+      );
+    }
     const page = await this.services.customers.list(args.filter, args.orderBy, args);
 
     return toConnection(CustomerConnection, page, (row) => toCustomer(row, ctx.principal));

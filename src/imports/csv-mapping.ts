@@ -189,32 +189,29 @@ class RowReader {
     private readonly record: readonly string[],
   ) {}
 
-  /** The trimmed cell, or undefined when the column is absent or the cell empty. */
-  text(column: string): string | undefined {
+  /**
+   * The trimmed cell, or undefined when the column is absent or the cell empty. A `required`
+   * cell that is empty is a problem.
+   */
+  text(column: string, required = false): string | undefined {
     const index = this.plan.known.get(column);
-    const value = index === undefined ? undefined : this.record[index]?.trim();
-
-    return value === '' ? undefined : value;
-  }
-
-  required(column: string): string | undefined {
-    const value = this.text(column);
-    if (value === undefined) {
+    const cell = index === undefined ? '' : (this.record[index]?.trim() ?? '');
+    if (cell === '' && required) {
       this.problems.push(`${column} is required`);
     }
 
-    return value;
+    return cell === '' ? undefined : cell;
   }
 
   /** Enum values are matched case-insensitively; the input classes check membership. */
-  enumValue(column: string): string | undefined {
-    return this.text(column)
+  enumValue(column: string, required = false): string | undefined {
+    return this.text(column, required)
       ?.toUpperCase()
       .replace(/[\s-]+/g, '_');
   }
 
-  instant(column: string): Date | undefined {
-    const value = this.text(column);
+  instant(column: string, required = false): Date | undefined {
+    const value = this.text(column, required);
     if (value === undefined) {
       return undefined;
     }
@@ -230,8 +227,8 @@ class RowReader {
     return parsed;
   }
 
-  number(column: string): number | undefined {
-    const value = this.text(column);
+  number(column: string, required = false): number | undefined {
+    const value = this.text(column, required);
     if (value === undefined) {
       return undefined;
     }
@@ -251,7 +248,9 @@ class RowReader {
     }
     const status = CONSENT_VALUES[value.toLowerCase()];
     if (status === undefined) {
-      this.problems.push(`${column} must be granted, denied, yes, no, true or false, got "${value}"`);
+      this.problems.push(
+        `${column} must be granted, denied, yes, no, true or false, got "${value}"`,
+      );
     }
 
     return status;
@@ -328,23 +327,22 @@ export function parseIsoInstant(text: string): Date | null {
   if (!match) {
     return null;
   }
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const [year, month, day, hour, minute, second] = match
+    .slice(1, 7)
+    .map((part) => Number(part ?? 0));
   const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
+  // Date.UTC reads years 0–99 as 1900–1999; such years are typos in an import anyway.
+  const inRange = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
+  if (!inRange || hour > 23 || minute > 59 || second > 59) {
     return null;
   }
   const offset = parseOffset(match[8]);
   if (offset === null) {
     return null;
   }
-  const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000);
-  // Date.UTC maps years 0–99 to 1900–1999; such dates are typos in an import anyway.
-  if (year < 1000) {
-    return null;
-  }
 
-  return utc;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000);
 }
 
 /** Minutes east of UTC, 0 for Z or no offset, null for an impossible offset. */
@@ -362,12 +360,17 @@ function parseOffset(offset: string | undefined): number | null {
   return (offset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
 }
 
-function finish<T>(reader: RowReader, line: number, value: T): Mapped<T> {
+/** The row's value, or its problems joined into one reason. */
+function finish<T>(reader: RowReader, line: number, value: () => T): Mapped<T> {
   if (reader.problems.length > 0) {
-    return { ok: false, problem: { line, reason: reader.problems.join('; ') } };
+    return failed(reader, line);
   }
 
-  return { ok: true, value };
+  return { ok: true, value: value() };
+}
+
+function failed(reader: RowReader, line: number): { ok: false; problem: RowProblem } {
+  return { ok: false, problem: { line, reason: reader.problems.join('; ') } };
 }
 
 /** A customer as `CustomerService.upsertMany` takes it (before validation). */
@@ -385,10 +388,14 @@ export interface CustomerRow {
   consents?: Array<{ channel: Channel; status: 'GRANTED' | 'DENIED' }>;
 }
 
-export function mapCustomerRow(plan: HeaderPlan, record: readonly string[], line: number): Mapped<CustomerRow> {
+export function mapCustomerRow(
+  plan: HeaderPlan,
+  record: readonly string[],
+  line: number,
+): Mapped<CustomerRow> {
   const reader = new RowReader(plan, record);
   if (!reader.checkWidth()) {
-    return finish(reader, line, null);
+    return failed(reader, line);
   }
   const consents = CHANNELS.flatMap((channel) => {
     const status = reader.consent(`${CONSENT_PREFIX}${channel.toLowerCase()}`);
@@ -396,7 +403,7 @@ export function mapCustomerRow(plan: HeaderPlan, record: readonly string[], line
     return status ? [{ channel, status }] : [];
   });
   const row: CustomerRow = {
-    externalId: reader.required('external_id') ?? '',
+    externalId: reader.text('external_id', true) ?? '',
     name: reader.text('name'),
     email: reader.text('email'),
     phone: reader.text('phone'),
@@ -409,7 +416,7 @@ export function mapCustomerRow(plan: HeaderPlan, record: readonly string[], line
     consents: consents.length > 0 ? consents : undefined,
   };
 
-  return finish(reader, line, withoutUndefined(row));
+  return finish(reader, line, () => withoutUndefined(row));
 }
 
 /** An interaction as `InteractionService.ingest` takes it (before validation). */
@@ -431,25 +438,21 @@ export function mapInteractionRow(
 ): Mapped<InteractionRow> {
   const reader = new RowReader(plan, record);
   if (!reader.checkWidth()) {
-    return finish(reader, line, null);
+    return failed(reader, line);
   }
-  const customerExternalId = reader.required('customer_external_id');
-  const clientEventId = reader.required('client_event_id');
-  const channel = reader.required('channel') && reader.enumValue('channel');
-  const type = reader.required('type');
-  const occurredAt = reader.required('occurred_at') && reader.instant('occurred_at');
   const row = {
-    customerExternalId,
-    clientEventId,
-    channel,
-    type,
-    occurredAt,
+    customerExternalId: reader.text('customer_external_id', true),
+    clientEventId: reader.text('client_event_id', true),
+    channel: reader.enumValue('channel', true),
+    type: reader.text('type', true),
+    occurredAt: reader.instant('occurred_at', true),
     value: reader.number('value'),
     score: reader.number('score'),
     properties: reader.extras(),
   };
 
-  return finish(reader, line, withoutUndefined(row) as InteractionRow);
+  // Every required value is present when there are no problems.
+  return finish(reader, line, () => withoutUndefined(row) as InteractionRow);
 }
 
 /** Order fields that every row of one order must agree on (or leave empty). */
@@ -491,12 +494,20 @@ const ORDER_FIELD_COLUMNS: Record<keyof OrderFields, string> = {
 
 const PRODUCT_COLUMNS = ['product_id', 'product_name', 'category', 'quantity', 'unit_price'];
 
-export function mapOrderRow(plan: HeaderPlan, record: readonly string[], line: number): MappedOrderRow {
+export function mapOrderRow(
+  plan: HeaderPlan,
+  record: readonly string[],
+  line: number,
+): MappedOrderRow {
   const reader = new RowReader(plan, record);
   const widthOk = reader.checkWidth();
-  const clientOrderId = widthOk ? reader.required('client_order_id') : undefined;
+  // Read even from a short row: the row's order must be held back, or it would be stored
+  // without this row's line.
+  const clientOrderId = reader.text('client_order_id', widthOk);
   if (!widthOk) {
-    return finish(reader, line, null);
+    const problem = failed(reader, line);
+
+    return clientOrderId === undefined ? problem : { ...problem, clientOrderId };
   }
   const fields = withoutUndefined({
     customerExternalId: reader.text('customer_external_id'),
@@ -508,14 +519,19 @@ export function mapOrderRow(plan: HeaderPlan, record: readonly string[], line: n
   const hasProduct = PRODUCT_COLUMNS.some((column) => reader.text(column) !== undefined);
   const item: OrderItemRow | null = hasProduct
     ? withoutUndefined({
-        productId: reader.required('product_id') ?? '',
-        productName: reader.required('product_name') ?? '',
+        productId: reader.text('product_id', true) ?? '',
+        productName: reader.text('product_name', true) ?? '',
         category: reader.text('category'),
-        quantity: (reader.required('quantity') && reader.number('quantity')) ?? 0,
-        unitPrice: (reader.required('unit_price') && reader.number('unit_price')) ?? 0,
+        quantity: reader.number('quantity', true) ?? 0,
+        unitPrice: reader.number('unit_price', true) ?? 0,
       })
     : null;
-  const mapped = finish(reader, line, { line, clientOrderId: clientOrderId ?? '', fields, item });
+  const mapped = finish(reader, line, () => ({
+    line,
+    clientOrderId: clientOrderId ?? '',
+    fields,
+    item,
+  }));
 
   return clientOrderId === undefined ? mapped : { ...mapped, clientOrderId };
 }
@@ -614,9 +630,11 @@ export class OrderGrouper {
 
   private whyIncomplete(order: OpenOrder): string | null {
     if (order.rejected.length > 0) {
-      const lines = order.rejected.map((problem) => problem.line).join(', ');
+      const lines = order.rejected.map((problem) => problem.line);
+      const which =
+        lines.length === 1 ? `row on line ${lines[0]}` : `rows on lines ${lines.join(', ')}`;
 
-      return `order ${order.clientOrderId} has a rejected row on line ${lines}`;
+      return `order ${order.clientOrderId} has a rejected ${which}`;
     }
     if (order.conflict !== null) {
       return order.conflict;

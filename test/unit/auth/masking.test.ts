@@ -1,5 +1,6 @@
 import {
   maskBirthDate,
+  maskedArgument,
   maskEmail,
   maskFreeText,
   maskName,
@@ -41,3 +42,12 @@ describe('masking', () => {
 function ROLES_MASKED(): Role[] {
   return Object.values(Role).filter((role) => masksPersonalData(role));
 }
+
+describe('maskedArgument', () => {
+  it('refuses partners a text filter or a sort by name, and lets other roles through', () => {
+    expect(maskedArgument(Role.PARTNER, { text: 'ann' }, null)).toBe('filter.text');
+    expect(maskedArgument(Role.PARTNER, {}, 'NAME')).toBe('orderBy.field');
+    expect(maskedArgument(Role.PARTNER, {}, 'SIGNED_UP_AT')).toBeNull();
+    expect(maskedArgument(Role.ANALYST, { text: 'ann' }, 'NAME')).toBeNull();
+  });
+});
