@@ -8,7 +8,7 @@ import {
 } from '../../support/mariadb-server';
 
 declare global {
-  var pulseTestMariaDb: LocalMariaDb | undefined;
+  var pulseTestMariaDb: (LocalMariaDb & { dir: string }) | undefined;
 }
 
 /**
@@ -29,6 +29,6 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pulse-mariadb-'));
-  globalThis.pulseTestMariaDb = await startLocalMariaDb(dir);
+  globalThis.pulseTestMariaDb = { ...(await startLocalMariaDb(dir)), dir };
   process.env.TEST_MYSQL_URL = globalThis.pulseTestMariaDb.baseUrl;
 }

@@ -1,3 +1,9 @@
+import { rmSync } from 'node:fs';
+
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.pulseTestMariaDb?.stop();
+  const server = globalThis.pulseTestMariaDb;
+  if (server) {
+    await server.stop();
+    rmSync(server.dir, { recursive: true, force: true });
+  }
 }
