@@ -171,8 +171,8 @@ export function planHeader(kind: ImportKind, header: readonly string[]): HeaderP
   const missing = COLUMNS[kind].filter((spec) => spec.required && !plan.known.has(spec.name));
   if (missing.length > 0) {
     throw badInput(
-      `A ${kind} file needs the column${missing.length > 1 ? 's' : ''} ` +
-        `${missing.map((spec) => spec.name).join(', ')} in its header row`,
+      `${kind} files need the column${missing.length > 1 ? 's' : ''} ` +
+        `${missing.map((spec) => spec.name).join(', ')} in their header row`,
       'header',
     );
   }
@@ -599,10 +599,14 @@ export class OrderGrouper {
     this.orderOf(clientOrderId).rejected.push(problem);
   }
 
-  /** Closes all open orders: complete ones to store, and a problem for every other row. */
-  drain(): { orders: GroupedOrder[]; problems: RowProblem[] } {
+  /**
+   * Closes all open orders: complete ones to store, a problem for every row of the others, and
+   * the ids of all of them (later rows of a closed order cannot join it any more).
+   */
+  drain(): { orders: GroupedOrder[]; problems: RowProblem[]; closed: string[] } {
     const orders: GroupedOrder[] = [];
     const problems: RowProblem[] = [];
+    const closed = [...this.open.keys()];
     for (const order of this.open.values()) {
       const reason = this.whyIncomplete(order);
       if (reason === null) {
@@ -615,7 +619,7 @@ export class OrderGrouper {
     this.open = new Map();
     problems.sort((a, b) => a.line - b.line);
 
-    return { orders, problems };
+    return { orders, problems, closed };
   }
 
   private orderOf(clientOrderId: string): OpenOrder {
@@ -680,5 +684,15 @@ function show(value: unknown): string {
  * services, and keeps the data equal to what a GraphQL client would send.
  */
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // A plain loop over keys: this runs for every row of a file, and entries/filter/fromEntries
+  // allocate an array per property.
+  const source = value as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (source[key] !== undefined) {
+      result[key] = source[key];
+    }
+  }
+
+  return result as T;
 }

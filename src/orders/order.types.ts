@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsIn,
   IsInt,
   IsOptional,
   Length,
@@ -142,6 +143,7 @@ export class OrderInput {
   @Field(() => OrderStatus, {
     description: 'Where the order stands; resend with a new status to update it.',
   })
+  @IsIn(Object.values(OrderStatus))
   status!: OrderStatus;
 
   @Field(() => [OrderLineInput], {
