@@ -33,6 +33,9 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
+    // mysql2 reports rows *found* by ON DUPLICATE KEY UPDATE as affected; without this flag a
+    // skipped duplicate would be counted as inserted.
+    flags: ['-FOUND_ROWS'],
     extra: { connectionLimit: config.poolSize, decimalNumbers: true },
   });
 }
