@@ -7,7 +7,8 @@ import {
   masksPersonalData,
 } from '../auth/masking';
 import type { Principal } from '../auth/principal';
-import { toGlobalId } from '../graphql/global-id';
+import type { PulseContext } from '../graphql/context';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id';
 import type { CustomerEntity } from './customer.entity';
 import { Customer, type Gender } from './customer.types';
 
@@ -36,4 +37,25 @@ export function toCustomer(row: CustomerEntity, principal: Principal | null): Cu
     updatedAt: row.updatedAt,
     version: row.version,
   });
+}
+
+/** The customer with this row id through the request's loader, as its GraphQL view. */
+export async function loadCustomer(ctx: PulseContext, dbId: number): Promise<Customer | null> {
+  const row = await ctx.loaders.customerById.load(dbId);
+
+  return row && toCustomer(row, ctx.principal);
+}
+
+/** Ingestion rows with their `customerId` global ids decoded (errors name `field[i].customerId`). */
+export function decodeCustomerIds<T extends { customerId?: string | null }>(
+  rows: T[],
+  field: string,
+): Array<Omit<T, 'customerId'> & { customerId: number | null }> {
+  return rows.map((row, i) => ({
+    ...row,
+    customerId:
+      row.customerId != null
+        ? fromGlobalId(row.customerId, 'Customer', `${field}[${i}].customerId`)
+        : null,
+  }));
 }

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { READERS } from '../auth/principal';
-import { toCustomer } from '../customers/customer.mapper';
+import { loadCustomer } from '../customers/customer.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
 import type { PulseContext } from './context';
@@ -12,11 +12,7 @@ type Fetcher = (ctx: PulseContext, dbId: number) => Promise<Node | null>;
 // Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
 // costs one query per type, not one per id.
 const FETCHERS: Record<string, Fetcher> = {
-  Customer: async (ctx, id) => {
-    const row = await ctx.loaders.customerById.load(id);
-
-    return row && toCustomer(row, ctx.principal);
-  },
+  Customer: loadCustomer,
   Interaction: async (ctx, id) => {
     const row = await ctx.loaders.interactionById.load(id);
 

@@ -14,11 +14,11 @@ import {
   Subscription,
 } from 'type-graphql';
 import { READERS, WRITERS } from '../auth/principal';
-import { toCustomer } from '../customers/customer.mapper';
+import { decodeCustomerIds, loadCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
-import { decodeGlobalId, fromGlobalId } from '../graphql/global-id';
+import { decodeGlobalId } from '../graphql/global-id';
 import { loadNestedPage } from '../graphql/nested-page';
 import { ForwardPageArgs } from '../graphql/page-args';
 import type { Services } from '../services';
@@ -69,13 +69,7 @@ export class InteractionResolver {
     @Arg('input', { description: 'The interactions.' }) input: IngestInteractionsInput,
   ): Promise<IngestInteractionsPayload> {
     return this.services.interactions.ingest(
-      input.interactions.map((row, i) => ({
-        ...row,
-        customerId:
-          row.customerId != null
-            ? fromGlobalId(row.customerId, 'Customer', `input.interactions[${i}].customerId`)
-            : null,
-      })),
+      decodeCustomerIds(input.interactions, 'input.interactions'),
     );
   }
 
@@ -106,13 +100,8 @@ export class InteractionResolver {
   }
 
   @FieldResolver(() => Customer, { description: 'The customer who interacted.' })
-  async customer(
-    @Root() interaction: Interaction,
-    @Ctx() ctx: PulseContext,
-  ): Promise<Customer | null> {
-    const row = await ctx.loaders.customerById.load(interaction.customerDbId);
-
-    return row && toCustomer(row, ctx.principal);
+  customer(@Root() interaction: Interaction, @Ctx() ctx: PulseContext): Promise<Customer | null> {
+    return loadCustomer(ctx, interaction.customerDbId);
   }
 }
 

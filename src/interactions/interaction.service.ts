@@ -1,7 +1,7 @@
 import { type DataSource, In } from 'typeorm';
 import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
 import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
-import { latestPerParent } from '../db/latest-per-parent';
+import { countPerParent, latestPerParent } from '../db/per-parent';
 import { inTransaction } from '../db/transaction';
 import type { EventPublisher } from '../events';
 import type { Channel } from './channel';
@@ -121,23 +121,13 @@ export class InteractionService {
   }
 
   /** Number of interactions per customer matching `filter` (one grouped statement). */
-  async countsOf(
-    customerIds: readonly number[],
-    filter: TimelineFilter,
-  ): Promise<Map<number, number>> {
-    const query = this.db
-      .getRepository(InteractionEntity)
-      .createQueryBuilder('x')
-      .select('x.customer_id', 'customerId')
-      .addSelect('COUNT(*)', 'n')
-      .where('x.customer_id IN (:...ids)', { ids: [...customerIds] })
-      .groupBy('x.customer_id');
-    for (const condition of this.conditions(filter)) {
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows: Array<{ customerId: number; n: unknown }> = await query.getRawMany();
-
-    return new Map(rows.map((row) => [Number(row.customerId), Number(row.n)]));
+  countsOf(customerIds: readonly number[], filter: TimelineFilter): Promise<Map<number, number>> {
+    return countPerParent(
+      this.db.getRepository(InteractionEntity),
+      'customer_id',
+      customerIds,
+      this.conditions(filter),
+    );
   }
 
   private conditions(

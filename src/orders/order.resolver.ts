@@ -11,11 +11,10 @@ import {
   Root,
 } from 'type-graphql';
 import { WRITERS } from '../auth/principal';
-import { toCustomer } from '../customers/customer.mapper';
+import { decodeCustomerIds, loadCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
-import { fromGlobalId } from '../graphql/global-id';
 import { loadNestedPage } from '../graphql/nested-page';
 import { ForwardPageArgs } from '../graphql/page-args';
 import type { Services } from '../services';
@@ -50,22 +49,12 @@ export class OrderResolver {
   ingestOrders(
     @Arg('input', { description: 'The orders.' }) input: IngestOrdersInput,
   ): Promise<IngestOrdersPayload> {
-    return this.services.orders.ingest(
-      input.orders.map((row, i) => ({
-        ...row,
-        customerId:
-          row.customerId != null
-            ? fromGlobalId(row.customerId, 'Customer', `input.orders[${i}].customerId`)
-            : null,
-      })),
-    );
+    return this.services.orders.ingest(decodeCustomerIds(input.orders, 'input.orders'));
   }
 
   @FieldResolver(() => Customer, { description: 'The customer who ordered.' })
-  async customer(@Root() order: Order, @Ctx() ctx: PulseContext): Promise<Customer | null> {
-    const row = await ctx.loaders.customerById.load(order.customerDbId);
-
-    return row && toCustomer(row, ctx.principal);
+  customer(@Root() order: Order, @Ctx() ctx: PulseContext): Promise<Customer | null> {
+    return loadCustomer(ctx, order.customerDbId);
   }
 
   @FieldResolver(() => [OrderLine], { description: 'The products in the order.' })

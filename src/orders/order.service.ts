@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
 import { insertSkippingDuplicates, runStatement, sqlInstant } from '../db/dialect';
-import { latestPerParent } from '../db/latest-per-parent';
+import { countPerParent, latestPerParent } from '../db/per-parent';
 import { inTransaction } from '../db/transaction';
 import { badInput } from '../errors';
 import { OrderLineEntity } from './order-line.entity';
@@ -155,23 +155,13 @@ export class OrderService {
   }
 
   /** Number of orders per customer matching `filter` (one grouped statement). */
-  async countsOf(
-    customerIds: readonly number[],
-    filter: OrderFilter,
-  ): Promise<Map<number, number>> {
-    const query = this.db
-      .getRepository(OrderEntity)
-      .createQueryBuilder('x')
-      .select('x.customer_id', 'customerId')
-      .addSelect('COUNT(*)', 'n')
-      .where('x.customer_id IN (:...ids)', { ids: [...customerIds] })
-      .groupBy('x.customer_id');
-    for (const condition of this.conditions(filter)) {
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows: Array<{ customerId: number; n: unknown }> = await query.getRawMany();
-
-    return new Map(rows.map((row) => [Number(row.customerId), Number(row.n)]));
+  countsOf(customerIds: readonly number[], filter: OrderFilter): Promise<Map<number, number>> {
+    return countPerParent(
+      this.db.getRepository(OrderEntity),
+      'customer_id',
+      customerIds,
+      this.conditions(filter),
+    );
   }
 
   private conditions(filter: OrderFilter): Array<{ sql: string; params: Record<string, unknown> }> {

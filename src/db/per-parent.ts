@@ -48,3 +48,24 @@ export async function latestPerParent<T extends ObjectLiteral>(
 
   return builder.getMany();
 }
+
+/** How many child rows each parent has under `where` (alias `x`), in ONE grouped statement. */
+export async function countPerParent<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  parentColumn: string,
+  parentIds: readonly number[],
+  where: Array<{ sql: string; params?: Record<string, unknown> }>,
+): Promise<Map<number, number>> {
+  const query = repository
+    .createQueryBuilder('x')
+    .select(`x.${parentColumn}`, 'parentId')
+    .addSelect('COUNT(*)', 'n')
+    .where(`x.${parentColumn} IN (:...parentIds)`, { parentIds: [...parentIds] })
+    .groupBy(`x.${parentColumn}`);
+  for (const condition of where) {
+    query.andWhere(condition.sql, condition.params);
+  }
+  const rows: Array<{ parentId: unknown; n: unknown }> = await query.getRawMany();
+
+  return new Map(rows.map((row) => [Number(row.parentId), Number(row.n)]));
+}
