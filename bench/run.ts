@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       const result = await load(server, scenario, key, ids);
       rows.push([scenario.name, batch ? 'on' : 'off', ...result]);
     }
-    server.child.send('stop');
+    await server.stop();
   }
   printTable(
     ['query', 'DataLoader', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS MB'],
@@ -77,9 +77,10 @@ async function localDatabase(): Promise<string> {
 }
 
 interface Server {
-  child: ChildProcess;
   url: string;
   stats(): Promise<{ statements: number; rss: number }>;
+  /** Stops the server and waits for its process to exit (before the database goes away). */
+  stop(): Promise<void>;
 }
 
 function startServer(databaseUrl: string, batch: boolean): Promise<Server> {
@@ -96,8 +97,12 @@ function startServer(databaseUrl: string, batch: boolean): Promise<Server> {
     child.once('error', reject);
     child.once('message', (message: { url: string }) => {
       resolve({
-        child,
         url: message.url,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.send('stop');
+          }),
         stats: () =>
           new Promise((done) => {
             child.once('message', (stats) => done(stats as { statements: number; rss: number }));

@@ -144,6 +144,10 @@ export class CreatePlatformTables1795420800000 implements MigrationInterface {
           { name: 'uq_orders_client_order_id', columnNames: ['client_order_id'], isUnique: true },
           { name: 'idx_orders_customer_time', columnNames: ['customer_id', 'ordered_at'] },
           { name: 'idx_orders_time', columnNames: ['ordered_at'] },
+          {
+            name: 'idx_orders_customer_status',
+            columnNames: ['customer_id', 'status', 'amount'],
+          },
         ],
         foreignKeys: [customerFk('orders')],
       }),

@@ -321,9 +321,12 @@ export class CustomerService {
         { [`consent${i}`]: channel },
       );
     });
-    const paid = "SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID'";
+    // A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join that scans every
+    // paid order; this form probes idx_orders_customer_status once per candidate customer.
+    const firstPaid =
+      "(SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID' LIMIT 1)";
     if (filter.hasOrdered != null) {
-      query.andWhere(`${filter.hasOrdered ? '' : 'NOT '}EXISTS (${paid})`);
+      query.andWhere(`${firstPaid} IS ${filter.hasOrdered ? 'NOT ' : ''}NULL`);
     }
     if (filter.spend && (filter.spend.min != null || filter.spend.max != null)) {
       const spent =

@@ -6,6 +6,8 @@ import { instant, money, text } from '../db/columns';
 @Index('uq_orders_client_order_id', ['clientOrderId'], { unique: true })
 @Index('idx_orders_customer_time', ['customerId', 'orderedAt'])
 @Index('idx_orders_time', ['orderedAt'])
+// Covers "has paid orders" and "spend" per customer without reading the order rows.
+@Index('idx_orders_customer_status', ['customerId', 'status', 'amount'])
 export class OrderEntity {
   @PrimaryGeneratedColumn()
   id!: number;
