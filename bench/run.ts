@@ -121,7 +121,7 @@ async function load(
 ): Promise<string[]> {
   let errors = 0;
   let counter = 0;
-  const before = await server.stats();
+  const before = await settled(server);
   const result = await autocannon({
     url: server.url,
     connections: CONNECTIONS,
@@ -143,7 +143,7 @@ async function load(
       },
     ],
   });
-  const after = await server.stats();
+  const after = await settled(server);
   const requests = result.requests.total;
 
   return [
@@ -154,6 +154,22 @@ async function load(
     ((after.statements - before.statements) / Math.max(requests, 1)).toFixed(1),
     (after.rss / 1024 / 1024).toFixed(0),
   ];
+}
+
+/**
+ * The server's counters once it is idle: autocannon stops waiting when its time is up, while
+ * requests already sent may still be running and would count against the next scenario.
+ */
+async function settled(server: Server): Promise<{ statements: number; rss: number }> {
+  let previous = await server.stats();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const current = await server.stats();
+    if (current.statements === previous.statements) {
+      return current;
+    }
+    previous = current;
+  }
 }
 
 function printTable(header: string[], rows: string[][]): void {
