@@ -370,6 +370,11 @@ export class CustomerService {
         profile[field] = field === 'attributes' ? (data.attributes ?? {}) : data[field];
       }
     }
+    // Email addresses are compared without case everywhere (MySQL's collation already does);
+    // storing them lower-cased makes SQLite agree and keeps the unique index meaningful.
+    if (typeof profile.email === 'string') {
+      profile.email = profile.email.trim().toLowerCase();
+    }
 
     return profile as Partial<CustomerEntity>;
   }

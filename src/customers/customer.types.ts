@@ -7,6 +7,7 @@ import {
   Length,
   Matches,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
@@ -298,6 +299,22 @@ export class ConsentInput {
 
 const GENDERS = Object.values(Gender);
 
+/** A day that exists (no 30 February), written YYYY-MM-DD, between 1900 and 2099. */
+function IsCalendarDate() {
+  return ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        /^(19|20)\d\d-\d\d-\d\d$/.test(value) &&
+        !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+        new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+      defaultMessage: () =>
+        '$property must be a date YYYY-MM-DD that exists, between 1900 and 2099',
+    },
+  });
+}
+
 /** Profile fields shared by create, update and upsert; null clears a field on update. */
 @InputType('CustomerFieldsBase', { description: 'Profile fields of a customer.' })
 export class CustomerFields {
@@ -332,9 +349,7 @@ export class CustomerFields {
 
   @Field(() => String, { nullable: true, description: 'Birth date, YYYY-MM-DD.' })
   @IsOptional()
-  @Matches(/^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'birthDate must be a date YYYY-MM-DD between 1900 and 2099',
-  })
+  @IsCalendarDate()
   birthDate?: string | null;
 
   @Field(() => Gender, { nullable: true, description: 'Gender as stated by the customer.' })

@@ -36,6 +36,8 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
     // mysql2 reports rows *found* by ON DUPLICATE KEY UPDATE as affected; without this flag a
     // skipped duplicate would be counted as inserted.
     flags: ['-FOUND_ROWS'],
+    // A birth date is a calendar day, not an instant: read it as text so no time zone shifts it.
+    dateStrings: ['DATE'],
     extra: { connectionLimit: config.poolSize, decimalNumbers: true },
   });
 }

@@ -44,14 +44,17 @@ function argumentName(resolverData: ResolverData, typeName: string): string {
   const field = info.parentType.getFields()[info.fieldName];
   const arg = field?.args.find((candidate) => getNamedType(candidate.type).name === typeName);
 
-  return arg?.name ?? typeName;
+  // @Args() classes spread their fields over the field's arguments: paths start at the field.
+  return arg?.name ?? '';
 }
 
 function flatten(errors: ValidationError[], base: string): FieldProblem[] {
   return errors.flatMap((error) => {
     const path = /^\d+$/.test(error.property)
       ? `${base}[${error.property}]`
-      : `${base}.${error.property}`;
+      : base
+        ? `${base}.${error.property}`
+        : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field: path,
       message: message.replace(/^\S+/, path),

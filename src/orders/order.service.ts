@@ -78,7 +78,16 @@ export class OrderService {
         rows.map((row) => row.clientOrderId),
       );
       const now = sqlInstant(tx, new Date());
-      const fresh = rows.flatMap((row, i) => (known.has(row.clientOrderId) ? [] : [{ row, i }]));
+      // An order repeated within the call is stored once, from its first copy.
+      const firstIndex = new Map<string, number>();
+      rows.forEach((row, i) => {
+        if (!firstIndex.has(row.clientOrderId)) {
+          firstIndex.set(row.clientOrderId, i);
+        }
+      });
+      const fresh = rows.flatMap((row, i) =>
+        known.has(row.clientOrderId) || firstIndex.get(row.clientOrderId) !== i ? [] : [{ row, i }],
+      );
       const accepted = await insertSkippingDuplicates(
         tx,
         'orders',

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
@@ -58,14 +58,36 @@ export function startWsServer(options: WsOptions) {
         result.errors
           ? {
               ...result,
-              errors: result.errors.map((error) => options.formatError(error.toJSON(), error)),
+              errors: result.errors.map((error) => format(error, 'BAD_USER_INPUT')),
             }
           : undefined,
       onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => options.formatError(error.toJSON(), error)),
+        errors.map((error) =>
+          format(
+            error,
+            error.message.startsWith('Syntax Error')
+              ? 'GRAPHQL_PARSE_FAILED'
+              : 'GRAPHQL_VALIDATION_FAILED',
+          ),
+        ),
     },
     wsServer,
   );
+
+  // Apollo gives GraphQL's own errors their codes before formatting; graphql-ws does not. An
+  // error that no resolver threw (it has no path) is the request's fault: parse or
+  // validation errors before execution, variable coercion errors during it.
+  function format(error: GraphQLError, clientCode: string): GraphQLFormattedError {
+    const formatted = error.toJSON();
+    const isRequestError = !error.path && !formatted.extensions?.code;
+
+    return options.formatError(
+      isRequestError
+        ? { ...formatted, extensions: { ...formatted.extensions, code: clientCode } }
+        : formatted,
+      error,
+    );
+  }
 
   return {
     /** Closes every socket with 1012 (service restart): clients should reconnect elsewhere. */
