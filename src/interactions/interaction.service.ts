@@ -33,7 +33,8 @@ export interface IngestResult {
 
 export const MAX_INGEST_INTERACTIONS = 5000;
 
-const COLUMNS = [
+/** Columns of a raw multi-row insert into `interactions` (shared with the seeder). */
+export const INTERACTION_COLUMNS = [
   'customer_id',
   'channel',
   'type',
@@ -73,7 +74,12 @@ export class InteractionService {
         row.clientEventId,
         now,
       ]);
-      const accepted = await insertSkippingDuplicates(tx, 'interactions', COLUMNS, values);
+      const accepted = await insertSkippingDuplicates(
+        tx,
+        'interactions',
+        INTERACTION_COLUMNS,
+        values,
+      );
 
       return { accepted, duplicates: rows.length - accepted };
     });

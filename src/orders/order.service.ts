@@ -41,7 +41,8 @@ export interface OrderIngestResult {
 
 export const MAX_INGEST_ORDERS = 5000;
 
-const ORDER_COLUMNS = [
+/** Columns of raw multi-row inserts into `orders` and `order_lines` (shared with the seeder). */
+export const ORDER_COLUMNS = [
   'customer_id',
   'client_order_id',
   'ordered_at',
@@ -51,7 +52,7 @@ const ORDER_COLUMNS = [
   'created_at',
   'updated_at',
 ];
-const LINE_COLUMNS = [
+export const LINE_COLUMNS = [
   'order_id',
   'product_id',
   'product_name',

@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { insertSkippingDuplicates, quoteIdentifier, runStatement, sqlInstant } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { DEMO_SEED, generateDemoBatch, type DemoBatch, type DemoConsentRow } from './demo-data';
+import { INTERACTION_COLUMNS } from '../interactions/interaction.service';
+import { LINE_COLUMNS, ORDER_COLUMNS } from '../orders/order.service';
 
 export interface SeedOptions {
   /** How many demo customers: indexes 0 to `customers` − 1, at most 10,000,000. */
@@ -50,35 +52,6 @@ const CUSTOMER_COLUMNS = [
   'version',
 ];
 const CONSENT_COLUMNS = ['customer_id', 'channel', 'status', 'changed_at', 'source'];
-const INTERACTION_COLUMNS = [
-  'customer_id',
-  'channel',
-  'type',
-  'occurred_at',
-  'value',
-  'score',
-  'properties',
-  'client_event_id',
-  'created_at',
-];
-const ORDER_COLUMNS = [
-  'customer_id',
-  'client_order_id',
-  'ordered_at',
-  'amount',
-  'currency',
-  'status',
-  'created_at',
-  'updated_at',
-];
-const LINE_COLUMNS = [
-  'order_id',
-  'product_id',
-  'product_name',
-  'category',
-  'quantity',
-  'unit_price',
-];
 
 /** Whether the database holds any customer at all (deleted ones included). */
 export async function hasCustomers(db: DataSource): Promise<boolean> {
