@@ -259,24 +259,85 @@ function snakeCase(property: string): string {
   return property.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-class CustomerImporter implements Importer {
+/**
+ * An importer where one CSV row is one item: rows are mapped and validated one by one, batched,
+ * and sent to the service when the batch is full or the file ends. Subclasses say how a row
+ * becomes an input (or why it cannot) and how a batch is sent.
+ */
+abstract class RowImporter<TInput> implements Importer {
+  abstract readonly counts: Record<string, number>;
+  private batch: Array<Pending<TInput>> = [];
+
+  constructor(
+    readonly plan: HeaderPlan,
+    protected readonly rejects: RejectsFile,
+    private readonly batchSize: number,
+  ) {}
+
+  /** The row as an input, or the reason it is rejected. */
+  protected abstract toInput(
+    record: readonly string[],
+    line: number,
+  ): Promise<TInput | { reason: string }>;
+
+  protected abstract send(rows: TInput[], field: string): Promise<object>;
+
+  /** Called for each item the service refused, after its rows went to the rejects file. */
+  protected refused(_item: Pending<TInput>): void {}
+
+  async add(record: readonly string[], line: number): Promise<void> {
+    const input = await this.toInput(record, line);
+    if (typeof input === 'object' && input !== null && 'reason' in input) {
+      this.rejects.add({ line, record }, input.reason);
+
+      return;
+    }
+    this.batch.push({ data: input, rows: [{ line, record }] });
+    if (this.batch.length >= this.batchSize) {
+      await this.flush();
+    }
+  }
+
+  finish(): Promise<void> {
+    return this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    const result = await sendBatch(
+      batch,
+      (rows, field) => this.send(rows, field),
+      (item, reason) => {
+        this.rejects.addAll(item.rows, reason);
+        this.refused(item);
+      },
+    );
+    addCounts(this.counts, result);
+    await this.rejects.flush();
+  }
+}
+
+class CustomerImporter extends RowImporter<UpsertCustomerInput> {
   readonly counts = { created: 0, updated: 0, unchanged: 0 };
-  private batch: Array<Pending<UpsertCustomerInput>> = [];
   /** Line of each external id seen so far: a customer appears once per file. */
   private readonly lineOfExternalId = new Map<string, number>();
 
   constructor(
-    readonly plan: HeaderPlan,
+    plan: HeaderPlan,
     private readonly service: ImportServices['customers'],
-    private readonly rejects: RejectsFile,
-  ) {}
+    rejects: RejectsFile,
+  ) {
+    super(plan, rejects, BATCH_SIZES.customers);
+  }
 
-  async add(record: readonly string[], line: number): Promise<void> {
+  protected async toInput(
+    record: readonly string[],
+    line: number,
+  ): Promise<UpsertCustomerInput | { reason: string }> {
     const mapped = mapCustomerRow(this.plan, record, line);
     if (!mapped.ok) {
-      this.rejects.add({ line, record }, mapped.problem.reason);
-
-      return;
+      return { reason: mapped.problem.reason };
     }
     const { consents, ...fields } = mapped.value;
     const input = Object.assign(new UpsertCustomerInput(), fields, {
@@ -286,96 +347,58 @@ class CustomerImporter implements Importer {
     });
     const reason = await invalidReason(input);
     if (reason !== null) {
-      this.rejects.add({ line, record }, reason);
-
-      return;
+      return { reason };
     }
     // upsertMany refuses a batch naming one customer twice; across batches the second row
     // would silently win. Either way the file is ambiguous, so the later row is rejected.
     const earlier = this.lineOfExternalId.get(input.externalId);
     if (earlier !== undefined) {
-      this.rejects.add(
-        { line, record },
-        `external_id ${input.externalId} is already on line ${earlier}`,
-      );
-
-      return;
+      return { reason: `external_id ${input.externalId} is already on line ${earlier}` };
     }
     this.lineOfExternalId.set(input.externalId, line);
-    this.batch.push({ data: input, rows: [{ line, record }] });
-    if (this.batch.length >= BATCH_SIZES.customers) {
-      await this.flush();
-    }
+
+    return input;
   }
 
-  finish(): Promise<void> {
-    return this.flush();
+  protected send(rows: UpsertCustomerInput[], field: string): Promise<object> {
+    return this.service.upsertMany(rows, field);
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.batch;
-    this.batch = [];
-    const result = await sendBatch(
-      batch,
-      (rows, field) => this.service.upsertMany(rows, field),
-      (item, reason) => {
-        this.rejects.addAll(item.rows, reason);
-        this.lineOfExternalId.delete(item.data.externalId);
-      },
-    );
-    addCounts(this.counts, result);
-    await this.rejects.flush();
+  protected override refused(item: Pending<UpsertCustomerInput>): void {
+    this.lineOfExternalId.delete(item.data.externalId);
   }
 }
 
-class InteractionImporter implements Importer {
+class InteractionImporter extends RowImporter<InteractionInput> {
   readonly counts = { accepted: 0, duplicates: 0 };
-  private batch: Array<Pending<InteractionInput>> = [];
 
   constructor(
-    readonly plan: HeaderPlan,
+    plan: HeaderPlan,
     private readonly service: ImportServices['interactions'],
-    private readonly rejects: RejectsFile,
-  ) {}
+    rejects: RejectsFile,
+  ) {
+    super(plan, rejects, BATCH_SIZES.interactions);
+  }
 
-  async add(record: readonly string[], line: number): Promise<void> {
+  protected async toInput(
+    record: readonly string[],
+    line: number,
+  ): Promise<InteractionInput | { reason: string }> {
     const mapped = mapInteractionRow(this.plan, record, line);
     if (!mapped.ok) {
-      this.rejects.add({ line, record }, mapped.problem.reason);
-
-      return;
+      return { reason: mapped.problem.reason };
     }
     const input = Object.assign(new InteractionInput(), mapped.value);
     const reason = await invalidReason(input);
-    if (reason !== null) {
-      this.rejects.add({ line, record }, reason);
 
-      return;
-    }
-    this.batch.push({ data: input, rows: [{ line, record }] });
-    if (this.batch.length >= BATCH_SIZES.interactions) {
-      await this.flush();
-    }
+    return reason === null ? input : { reason };
   }
 
-  finish(): Promise<void> {
-    return this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.batch;
-    this.batch = [];
-    const result = await sendBatch(
-      batch,
-      (rows, field) =>
-        this.service.ingest(
-          rows.map((row) => ({ ...row, customerId: null })),
-          field,
-        ),
-      (item, reason) => this.rejects.addAll(item.rows, reason),
+  protected send(rows: InteractionInput[], field: string): Promise<object> {
+    return this.service.ingest(
+      rows.map((row) => ({ ...row, customerId: null })),
+      field,
     );
-    addCounts(this.counts, result);
-    await this.rejects.flush();
   }
 }
 
