@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../../../src/config';
+import { loadConfig, type Config } from '../../../src/config';
 import { Role } from '../../../src/auth/principal';
 import { totalSqlStatements } from '../../../src/db/sql-log';
 import { createLog } from '../../../src/log';
@@ -51,18 +51,16 @@ export async function startTestPulse(
           ),
           poolSize: 10,
         };
+  // Defaults of every setting, as an environment without PULSE_* variables gives them.
   const config: Config = {
+    ...loadConfig({}),
     nodeEnv: 'test',
     port: 0,
     host: '127.0.0.1',
     database,
-    adminKey: null,
     seedDemo: false,
     logLevel: 'silent',
-    maxPageSize: 100,
-    maxBodyBytes: 5 * 1024 * 1024,
     shutdownTimeoutMs: 2000,
-    keyCacheSeconds: 10,
     ...overrides,
   };
   const app = await startPulse(config, { log: createLog(config.logLevel) });
