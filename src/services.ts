@@ -16,7 +16,7 @@ export function createServices(
   return {
     db,
     maxPageSize: config.maxPageSize,
-    apiKeys: new ApiKeyService(db, config.keyCacheSeconds * 1000),
+    apiKeys: new ApiKeyService(db, config.keyCacheSeconds * 1000, config.maxPageSize),
     customers: new CustomerService(db, config.maxPageSize),
     customerSummaries: new CustomerSummaryService(db),
     interactions: new InteractionService(db, events),

@@ -1,8 +1,16 @@
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, type DataSource, type Repository } from 'typeorm';
+import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
-import { type Principal, type Role } from '../auth/principal';
-import { notFound } from '../errors';
+import { type Principal, Role } from '../auth/principal';
+import { notFound, PulseError } from '../errors';
 import { ApiKeyEntity } from './api-key.entity';
+
+/** Which keys a list shows. */
+export interface ApiKeyListFilter {
+  role?: Role | null;
+  /** Revoked keys are hidden unless asked for. */
+  includeRevoked?: boolean | null;
+}
 
 /** A key as created: the only moment its clear value exists outside its holder's hands. */
 export interface CreatedApiKey {
@@ -22,10 +30,14 @@ export class ApiKeyService {
   // within `cacheTtlMs`.
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  /** @param cacheTtlMs how long a key lookup is reused; 0 looks every request up. */
+  /**
+   * @param cacheTtlMs how long a key lookup is reused; 0 looks every request up.
+   * @param maxPageSize largest page `page()` returns.
+   */
   constructor(
     db: DataSource,
     private readonly cacheTtlMs = 0,
+    private readonly maxPageSize = 100,
   ) {
     this.keys = db.getRepository(ApiKeyEntity);
   }
@@ -65,10 +77,67 @@ export class ApiKeyService {
     return this.keys.find({ order: { id: 'ASC' } });
   }
 
-  async revoke(id: number): Promise<ApiKeyEntity> {
+  /** A page of keys, newest first. */
+  async page(filter: ApiKeyListFilter, pageArgs: PageArgs): Promise<Page<ApiKeyEntity>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 1);
+    const base = () => {
+      const query = this.keys.createQueryBuilder('k');
+      if (filter.role) {
+        query.andWhere('k.role = :role', { role: filter.role });
+      }
+      if (!filter.includeRevoked) {
+        query.andWhere('k.revoked_at IS NULL');
+      }
+
+      return query;
+    };
+    const query = base();
+    // Newest first; paging backwards walks the ids upwards and toPage() flips the page.
+    const descending = !window.backward;
+    if (window.cursor) {
+      const condition = keysetCondition(['k.id'], window.cursor, descending ? '<' : '>');
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows = await query
+      .orderBy('k.id', descending ? 'DESC' : 'ASC')
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(
+      rows,
+      window,
+      (row) => [row.id],
+      () => base().getCount(),
+    );
+  }
+
+  byIds(ids: readonly number[]): Promise<ApiKeyEntity[]> {
+    return this.keys.findBy({ id: In([...ids]) });
+  }
+
+  /**
+   * Revokes a key (idempotent). Over the API the last live ADMIN key cannot be revoked
+   * (`keepAnAdmin`): nobody could manage keys over the API any more. The CLI may, since whoever
+   * runs it can create keys without one.
+   */
+  async revoke(
+    id: number,
+    options: { keepAnAdmin?: boolean; field?: string } = {},
+  ): Promise<ApiKeyEntity> {
+    const field = options.field ?? 'id';
     const record = await this.keys.findOneBy({ id });
     if (!record) {
-      throw notFound(`API key ${id}`, 'id');
+      throw notFound(`API key ${id}`, field);
+    }
+    if (options.keepAnAdmin && !record.revokedAt && record.role === Role.ADMIN) {
+      const liveAdmins = await this.keys.countBy({ role: Role.ADMIN, revokedAt: IsNull() });
+      if (liveAdmins <= 1) {
+        throw new PulseError(
+          'CONFLICT',
+          'This is the last live ADMIN key; create another ADMIN key before revoking it',
+          field,
+        );
+      }
     }
     if (!record.revokedAt) {
       record.revokedAt = new Date();

@@ -1,3 +1,4 @@
+import { createApiKeyLoaders } from '../apikeys/api-key.loaders';
 import type { Principal } from '../auth/principal';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import type { LoaderOptions } from '../db/loaders';
@@ -20,6 +21,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders(services: Services, options: LoaderOptions) {
   return {
+    ...createApiKeyLoaders(services.apiKeys, options),
     ...createCustomerLoaders(services.customers, services.customerSummaries, options),
     ...createInteractionLoaders(services.interactions, options),
     ...createOrderLoaders(services.orders, options),

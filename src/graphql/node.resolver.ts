@@ -1,8 +1,10 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { READERS } from '../auth/principal';
+import { toApiKey } from '../apikeys/api-key.mapper';
+import { READERS, Role } from '../auth/principal';
 import { loadCustomer } from '../customers/customer.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
+import { PulseError } from '../errors';
 import type { PulseContext } from './context';
 import { decodeGlobalId } from './global-id';
 import { Node } from './node';
@@ -12,6 +14,15 @@ type Fetcher = (ctx: PulseContext, dbId: number) => Promise<Node | null>;
 // Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
 // costs one query per type, not one per id.
 const FETCHERS: Record<string, Fetcher> = {
+  // Key metadata is ADMIN's alone, whichever path asks for it.
+  ApiKey: async (ctx, id) => {
+    if (ctx.principal?.role !== Role.ADMIN) {
+      throw new PulseError('FORBIDDEN', `The ${ctx.principal?.role} role may not read API keys`);
+    }
+    const row = await ctx.loaders.apiKeyById.load(id);
+
+    return row && toApiKey(row);
+  },
   Customer: loadCustomer,
   Interaction: async (ctx, id) => {
     const row = await ctx.loaders.interactionById.load(id);

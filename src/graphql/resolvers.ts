@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { ApiKeyResolver } from '../apikeys/api-key.resolver';
 import { CustomerResolver } from '../customers/customer.resolver';
 import {
   CustomerInteractionsResolver,
@@ -15,4 +16,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerInteractionsResolver,
   OrderResolver,
   CustomerOrdersResolver,
+  ApiKeyResolver,
 ];
