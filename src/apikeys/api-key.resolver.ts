@@ -29,7 +29,7 @@ class ApiKeysArgs extends PageArgsInput {
 export class ApiKeyResolver {
   constructor(private readonly services: Services) {}
 
-  @Query(() => ApiKeyConnection, { description: 'API keys, newest first (ADMIN only).' })
+  @Query(() => ApiKeyConnection, { description: 'API keys, newest first.' })
   async apiKeys(@Args() { filter, ...page }: ApiKeysArgs): Promise<ApiKeyConnection> {
     return toConnection(
       ApiKeyConnection,
@@ -39,7 +39,7 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, {
-    description: 'Creates an API key and returns it once (ADMIN only).',
+    description: 'Creates an API key and returns it once.',
   })
   async createApiKey(
     @Arg('input', () => CreateApiKeyInput, { description: 'Name and role.' })
@@ -52,8 +52,8 @@ export class ApiKeyResolver {
 
   @Mutation(() => RevokeApiKeyPayload, {
     description:
-      'Revokes an API key at once on this instance, within the key cache time on others ' +
-      '(ADMIN only). Revoking a revoked key changes nothing; the last live ADMIN key cannot be ' +
+      'Revokes an API key at once on this instance, within the key cache time on others. ' +
+      'Revoking a revoked key changes nothing; the last live ADMIN key cannot be ' +
       'revoked (CONFLICT).',
   })
   async revokeApiKey(

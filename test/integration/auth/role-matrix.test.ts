@@ -14,7 +14,7 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { Role } from '../../../src/auth/principal';
-import { rootFieldRoles, type RootKind } from '../../support/root-field-roles';
+import { rootFieldRoles, type RootKind } from '../../../src/graphql/root-field-roles';
 import { describeEachDialect } from '../support/dialects';
 import { firstError } from '../support/expect-error';
 import type { GraphqlResponse } from '../support/start-pulse';

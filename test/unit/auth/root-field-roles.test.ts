@@ -1,4 +1,4 @@
-import { rootFieldRoles } from '../../support/root-field-roles';
+import { rootFieldRoles } from '../../../src/graphql/root-field-roles';
 
 describe('authorization inventory', () => {
   it('declares at least one role on every query, mutation and subscription', () => {

@@ -1,12 +1,13 @@
 import { getMetadataStorage } from 'type-graphql';
-import { RESOLVERS } from '../../src/graphql/resolvers';
+import { RESOLVERS } from './resolvers';
 
 export type RootKind = 'query' | 'mutation' | 'subscription';
 
 /**
  * Every query, mutation and subscription with the roles that may call it, as type-graphql's
  * metadata declares them (a method's `@Authorized` wins over its class's), keyed
- * `"<kind> <field>"`.
+ * `"<kind> <field>"`. The schema prints them in each root field's description, and the
+ * inventory test snapshots them.
  */
 export function rootFieldRoles(): Record<string, string[]> {
   if (RESOLVERS.length === 0) {
