@@ -7,7 +7,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // .tsx: the browser playground (src/playground/client).
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       // Decorator metadata keeps classes used as parameter types alive at runtime; the
       // type-import rule must know, or it would turn type-graphql inputs into type imports.
@@ -33,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/cli/**'],
     rules: {
       // Servers log through the structured logger; only the command line prints.
@@ -43,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     rules: {
       // Named exports only: one name per thing across the code base.
       'no-restricted-exports': [
@@ -81,6 +82,9 @@ export default tseslint.config(
       'src/seed/demo-data.ts',
       'src/imports/csv-mapping.ts',
       'src/interactions/channel.ts',
+      'src/privacy/contact-policy.ts',
+      'src/privacy/audit-record.ts',
+      'src/privacy/audit-collector.ts',
       'src/errors.ts',
       'src/config.ts',
     ],

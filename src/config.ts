@@ -1,3 +1,6 @@
+import { Role, ROLES } from './auth/principal';
+import type { BucketPolicy } from './ratelimit/token-bucket';
+
 /** Every setting Pulse reads, parsed and validated once at start-up. */
 export interface Config {
   /** `development` shows stack traces in errors; anything else hides them. */
@@ -21,6 +24,30 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long an API key lookup is reused in this process (0 = every request). Defaults to 10 s. */
   keyCacheSeconds: number;
+  /** Redis shared by all instances for rate-limit budgets; null keeps them in this process. */
+  redisUrl: string | null;
+  /** Query-cost budget of each role's keys (token bucket per key). See DEFAULT_RATE_LIMITS. */
+  rateLimits: Record<Role, BucketPolicy>;
+  /** Deepest field nesting of an operation. Defaults to 8 (see `LimitsOptions`). */
+  maxDepth: number;
+  /** Largest query cost of an operation. Defaults to 10 000. */
+  maxCost: number;
+  /** Most aliases in an operation. Defaults to 15. */
+  maxAliases: number;
+  /** Most root fields in an operation. Defaults to 10. */
+  maxRootFields: number;
+  /** Most operations in one batched HTTP request. Defaults to 10. */
+  maxBatch: number;
+  /** Most lexical tokens in a document. Defaults to 1 000. */
+  maxTokens: number;
+  /** Most subscriptions one WebSocket connection holds at once. Defaults to 20. */
+  wsMaxSubscriptions: number;
+  /** Largest WebSocket message; a larger one closes the socket with 1009. Defaults to 64 KiB. */
+  wsMaxMessageBytes: number;
+  /** Whether the schema can be introspected (the playground needs it). Defaults to true. */
+  introspection: boolean;
+  /** Browser origins allowed by CORS (`*` = any); empty sends no CORS headers. Defaults to none. */
+  corsOrigins: string[];
 }
 
 export type DatabaseConfig =
@@ -45,6 +72,24 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: readInt(env, 'PULSE_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownTimeoutMs: readInt(env, 'PULSE_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000),
     keyCacheSeconds: readInt(env, 'PULSE_KEY_CACHE_SECONDS', 10, 0, 3600),
+    redisUrl: readRedisUrl(env),
+    rateLimits: readRateLimits(env),
+    maxDepth: readInt(env, 'PULSE_MAX_DEPTH', 8, 1, 100),
+    maxCost: readInt(env, 'PULSE_MAX_COST', 10_000, 1, 10_000_000),
+    maxAliases: readInt(env, 'PULSE_MAX_ALIASES', 15, 0, 1000),
+    maxRootFields: readInt(env, 'PULSE_MAX_ROOT_FIELDS', 10, 1, 1000),
+    maxBatch: readInt(env, 'PULSE_MAX_BATCH', 10, 1, 1000),
+    maxTokens: readInt(env, 'PULSE_MAX_TOKENS', 1000, 100, 1_000_000),
+    wsMaxSubscriptions: readInt(env, 'PULSE_WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    wsMaxMessageBytes: readInt(
+      env,
+      'PULSE_WS_MAX_MESSAGE_BYTES',
+      64 * 1024,
+      1024,
+      100 * 1024 * 1024,
+    ),
+    introspection: readBoolean(env, 'PULSE_INTROSPECTION', true),
+    corsOrigins: readOrigins(env, 'PULSE_CORS_ORIGINS'),
   };
 }
 
@@ -72,6 +117,59 @@ export function readDatabase(env: Env): DatabaseConfig {
   );
 }
 
+/**
+ * Each role's budget as COST/SECONDS, the form PULSE_RATE_LIMIT_<ROLE> takes. Every budget holds
+ * several operations of the largest cost (5 000), so a single allowed query always fits; people
+ * and the frontends they use (ADMIN, ANALYST) get ten times what partners' exploration gets.
+ */
+export const DEFAULT_RATE_LIMITS: Record<Role, string> = {
+  [Role.ADMIN]: '300000/60',
+  [Role.ANALYST]: '300000/60',
+  [Role.PARTNER]: '30000/60',
+  [Role.ALERTS]: '10000/60',
+};
+
+function readRateLimits(env: Env): Record<Role, BucketPolicy> {
+  const limits = {} as Record<Role, BucketPolicy>;
+  for (const role of ROLES) {
+    const name = `PULSE_RATE_LIMIT_${role}`;
+    const raw = env[name] || DEFAULT_RATE_LIMITS[role];
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+    const capacity = Number(match?.[1]);
+    const periodSeconds = Number(match?.[2]);
+    if (!match || capacity < 1 || capacity > 1e9 || periodSeconds < 1 || periodSeconds > 86_400) {
+      throw new Error(
+        `${name} must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as ${DEFAULT_RATE_LIMITS[role]}), got "${raw}"`,
+      );
+    }
+    limits[role] = { capacity, periodSeconds };
+  }
+
+  return limits;
+}
+
+function readRedisUrl(env: Env): string | null {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') {
+    return null;
+  }
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (
+    !url ||
+    !['redis:', 'rediss:'].includes(url.protocol) ||
+    url.hostname === '' ||
+    !/^\/?\d*$/.test(url.pathname)
+  ) {
+    // The password stays out of the message: start-up errors end up in logs.
+    const shown = raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+    throw new Error(
+      `REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "${shown}"`,
+    );
+  }
+
+  return raw;
+}
+
 function readAdminKey(env: Env): string | null {
   const key = env.PULSE_ADMIN_KEY;
   if (key === undefined || key === '') {
@@ -83,6 +181,23 @@ function readAdminKey(env: Env): string | null {
   }
 
   return key;
+}
+
+// Exact origins only (scheme, host, port): a browser sends exactly that in its Origin header.
+function readOrigins(env: Env, name: string): string[] {
+  const origins = (env[name] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && (!URL.canParse(origin) || new URL(origin).origin !== origin)) {
+      throw new Error(
+        `${name} must be * or comma-separated origins such as https://app.example.com (no path or trailing slash), got "${origin}"`,
+      );
+    }
+  }
+
+  return origins;
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {

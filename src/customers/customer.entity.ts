@@ -48,6 +48,13 @@ export class CustomerEntity {
   @Column(instant('updated_at'))
   updatedAt!: Date;
 
+  /**
+   * Set when the person was erased (right to erasure): personal fields are cleared and the row
+   * stays, under its id, as the anonymous owner of past orders and interactions.
+   */
+  @Column(instant('erased_at', true))
+  erasedAt!: Date | null;
+
   /** Soft delete: set when deleted; every read filters on it being null. */
   @Column(instant('deleted_at', true))
   deletedAt!: Date | null;

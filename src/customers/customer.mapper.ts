@@ -6,15 +6,24 @@ import {
   maskPhone,
   masksPersonalData,
 } from '../auth/masking';
-import type { Principal } from '../auth/principal';
 import type { PulseContext } from '../graphql/context';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id';
 import type { CustomerEntity } from './customer.entity';
 import { Customer, type Gender } from './customer.types';
 
-/** The GraphQL view of a customer row, with personal fields masked for roles that need it. */
-export function toCustomer(row: CustomerEntity, principal: Principal | null): Customer {
-  const mask = masksPersonalData(principal?.role);
+/**
+ * The GraphQL view of a customer row, with personal fields masked for roles that need it. Every
+ * path to a customer comes through here, so this is where an unmasked read is noted for the
+ * audit log.
+ */
+export function toCustomer(
+  row: CustomerEntity,
+  viewer: Pick<PulseContext, 'principal' | 'audit'>,
+): Customer {
+  const mask = masksPersonalData(viewer.principal?.role);
+  if (!mask) {
+    viewer.audit.readPersonalData(row.id);
+  }
   const masked = <T>(value: T | null, fn: (v: T) => T): T | null =>
     mask && value !== null ? fn(value) : value;
 
@@ -43,7 +52,7 @@ export function toCustomer(row: CustomerEntity, principal: Principal | null): Cu
 export async function loadCustomer(ctx: PulseContext, dbId: number): Promise<Customer | null> {
   const row = await ctx.loaders.customerById.load(dbId);
 
-  return row && toCustomer(row, ctx.principal);
+  return row && toCustomer(row, ctx);
 }
 
 /** Ingestion rows with their `customerId` global ids decoded (errors name `field[i].customerId`). */

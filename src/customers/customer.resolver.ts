@@ -67,10 +67,7 @@ export class CustomerResolver {
     @Arg('id', () => ID, { description: 'Global id of the customer.' }) id: string,
     @Ctx() ctx: PulseContext,
   ): Promise<Customer> {
-    return toCustomer(
-      await this.services.customers.get(fromGlobalId(id, 'Customer', 'id')),
-      ctx.principal,
-    );
+    return toCustomer(await this.services.customers.get(fromGlobalId(id, 'Customer', 'id')), ctx);
   }
 
   @Authorized(READERS)
@@ -84,7 +81,7 @@ export class CustomerResolver {
   ): Promise<Customer | null> {
     const row = await this.services.customers.findByExternalId(externalId);
 
-    return row && toCustomer(row, ctx.principal);
+    return row && toCustomer(row, ctx);
   }
 
   @Authorized(READERS)
@@ -105,7 +102,7 @@ export class CustomerResolver {
     }
     const page = await this.services.customers.list(args.filter, args.orderBy, args);
 
-    return toConnection(CustomerConnection, page, (row) => toCustomer(row, ctx.principal));
+    return toConnection(CustomerConnection, page, (row) => toCustomer(row, ctx));
   }
 
   @Authorized(WRITERS)
@@ -114,7 +111,9 @@ export class CustomerResolver {
     @Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput,
     @Ctx() ctx: PulseContext,
   ): Promise<CreateCustomerPayload> {
-    return { customer: toCustomer(await this.services.customers.create(input), ctx.principal) };
+    const row = await this.services.customers.create(input, ctx.audit.actor);
+
+    return { customer: toCustomer(row, ctx) };
   }
 
   @Authorized(WRITERS)
@@ -130,9 +129,10 @@ export class CustomerResolver {
       fromGlobalId(id, 'Customer', 'input.id'),
       version,
       changes,
+      ctx.audit.actor,
     );
 
-    return { customer: toCustomer(row, ctx.principal) };
+    return { customer: toCustomer(row, ctx) };
   }
 
   @Authorized(WRITERS)
@@ -141,10 +141,12 @@ export class CustomerResolver {
   })
   async deleteCustomer(
     @Arg('input', { description: 'The customer to delete.' }) input: DeleteCustomerInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<DeleteCustomerPayload> {
     await this.services.customers.remove(
       fromGlobalId(input.id, 'Customer', 'input.id'),
       input.version,
+      ctx.audit.actor,
     );
 
     return { deletedId: input.id };
@@ -158,9 +160,9 @@ export class CustomerResolver {
     @Arg('input', { description: 'The customers.' }) input: UpsertCustomersInput,
     @Ctx() ctx: PulseContext,
   ): Promise<UpsertCustomersPayload> {
-    const result = await this.services.customers.upsertMany(input.customers);
+    const result = await this.services.customers.upsertMany(input.customers, ctx.audit.actor);
 
-    return { ...result, customers: result.customers.map((row) => toCustomer(row, ctx.principal)) };
+    return { ...result, customers: result.customers.map((row) => toCustomer(row, ctx)) };
   }
 
   @FieldResolver(() => [Consent], { description: 'Current marketing consent per channel.' })
@@ -168,8 +170,11 @@ export class CustomerResolver {
     return (await ctx.loaders.consentsByCustomerId.load(customer.dbId)) as Consent[];
   }
 
+  // Several aggregations over the customer's orders and interactions, not one row: the query
+  // cost counts it as 10 fields.
   @FieldResolver(() => CustomerSummary, {
     description: 'Spend, orders and activity, computed in SQL.',
+    complexity: 10,
   })
   summary(@Root() customer: Customer, @Ctx() ctx: PulseContext): Promise<CustomerSummary> {
     return ctx.loaders.summaryByCustomerId.load(customer.dbId);

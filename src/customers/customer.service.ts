@@ -5,6 +5,8 @@ import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '.
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { Channel } from '../interactions/channel';
+import { AuditAction, type Actor } from '../privacy/audit-record';
+import type { AuditService } from '../privacy/audit.service';
 import { ConsentChangeEntity, ConsentEntity } from './consent.entity';
 import { CustomerEntity } from './customer.entity';
 
@@ -82,6 +84,7 @@ export class CustomerService {
   constructor(
     private readonly db: DataSource,
     private readonly maxPageSize: number,
+    private readonly audit: AuditService,
   ) {}
 
   async get(id: number): Promise<CustomerEntity> {
@@ -138,7 +141,7 @@ export class CustomerService {
     );
   }
 
-  async create(data: CustomerData): Promise<CustomerEntity> {
+  async create(data: CustomerData, actor: Actor): Promise<CustomerEntity> {
     return inTransaction(this.db, async (tx) => {
       const now = new Date();
       const customer = tx.getRepository(CustomerEntity).create({
@@ -152,14 +155,25 @@ export class CustomerService {
         version: 1,
       });
       await this.save(tx, customer, 'input');
-      await this.recordConsents(tx, customer.id, data.consents, now);
+      const consents = await this.recordConsents(tx, customer.id, data.consents, now);
+      await this.audit.record(tx, {
+        action: AuditAction.CREATE_CUSTOMER,
+        actor,
+        customerIds: [customer.id],
+        details: { consents },
+      });
 
       return customer;
     });
   }
 
   /** Applies `data` if the stored version is still `version`; otherwise fails with CONFLICT. */
-  async update(id: number, version: number, data: CustomerData): Promise<CustomerEntity> {
+  async update(
+    id: number,
+    version: number,
+    data: CustomerData,
+    actor: Actor,
+  ): Promise<CustomerEntity> {
     return inTransaction(this.db, async (tx) => {
       const now = new Date();
       const changes = { ...this.profile(data), updatedAt: now };
@@ -186,33 +200,47 @@ export class CustomerService {
           { currentVersion: current.version },
         );
       }
-      await this.recordConsents(tx, id, data.consents, now);
+      const consents = await this.recordConsents(tx, id, data.consents, now);
+      // Field names only: the log must not become a second copy of the personal data.
+      await this.audit.record(tx, {
+        action: AuditAction.UPDATE_CUSTOMER,
+        actor,
+        customerIds: [id],
+        details: { fields: Object.keys(this.profile(data)), consents },
+      });
 
       return tx.getRepository(CustomerEntity).findOneByOrFail({ id });
     });
   }
 
   /** Soft-deletes a customer; with `version`, only if it did not change since. */
-  async remove(id: number, version?: number | null): Promise<void> {
-    const query = this.db
-      .createQueryBuilder()
-      .update(CustomerEntity)
-      .set({ deletedAt: new Date(), version: () => 'version + 1' })
-      .where('id = :id AND deleted_at IS NULL', { id });
-    if (version != null) {
-      query.andWhere('version = :version', { version });
-    }
-    const result = await query.execute();
-    if (!result.affected) {
-      await this.get(id).catch(() => {
-        throw notFound(`Customer ${id}`, 'input.id');
+  async remove(id: number, version: number | null | undefined, actor: Actor): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const query = tx
+        .createQueryBuilder()
+        .update(CustomerEntity)
+        .set({ deletedAt: new Date(), version: () => 'version + 1' })
+        .where('id = :id AND deleted_at IS NULL', { id });
+      if (version != null) {
+        query.andWhere('version = :version', { version });
+      }
+      const result = await query.execute();
+      if (!result.affected) {
+        if (!(await tx.getRepository(CustomerEntity).existsBy({ id, deletedAt: IsNull() }))) {
+          throw notFound(`Customer ${id}`, 'input.id');
+        }
+        throw new PulseError(
+          'CONFLICT',
+          `Customer ${id} changed since version ${version}`,
+          'input.version',
+        );
+      }
+      await this.audit.record(tx, {
+        action: AuditAction.DELETE_CUSTOMER,
+        actor,
+        customerIds: [id],
       });
-      throw new PulseError(
-        'CONFLICT',
-        `Customer ${id} changed since version ${version}`,
-        'input.version',
-      );
-    }
+    });
   }
 
   /**
@@ -222,6 +250,7 @@ export class CustomerService {
    */
   async upsertMany(
     rows: Array<CustomerData & { externalId: string }>,
+    actor: Actor,
     field = 'input.customers',
   ): Promise<UpsertResult> {
     const seen = new Map<string, number>();
@@ -238,11 +267,14 @@ export class CustomerService {
 
     return inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);
+      // Erased rows never come back: their external id is a random one of Pulse's own.
       const existing = await repository.findBy({
         externalId: In(rows.map((row) => row.externalId)),
+        erasedAt: IsNull(),
       });
       const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
       const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
+      const written: number[] = [];
       const now = new Date();
       for (const [index, row] of rows.entries()) {
         const path = `${field}[${index}]`;
@@ -261,13 +293,16 @@ export class CustomerService {
           await this.recordConsents(tx, created.id, row.consents, now);
           result.created += 1;
           result.customers.push(created);
+          written.push(created.id);
           continue;
         }
         const changes = this.changedFields(current, row);
-        const consentsChanged = await this.recordConsents(tx, current.id, row.consents, now);
+        const consentsChanged =
+          (await this.recordConsents(tx, current.id, row.consents, now)).length > 0;
         if (Object.keys(changes).length === 0 && current.deletedAt === null) {
           if (consentsChanged) {
             result.updated += 1;
+            written.push(current.id);
           } else {
             result.unchanged += 1;
           }
@@ -283,6 +318,17 @@ export class CustomerService {
         await this.save(tx, current, path);
         result.updated += 1;
         result.customers.push(current);
+        written.push(current.id);
+      }
+      // A retry that changes nothing is no write of personal data: no entry.
+      if (written.length > 0) {
+        const { created, updated, unchanged } = result;
+        await this.audit.record(tx, {
+          action: AuditAction.UPSERT_CUSTOMERS,
+          actor,
+          customerIds: written,
+          details: { created, updated, unchanged },
+        });
       }
 
       return result;
@@ -292,6 +338,16 @@ export class CustomerService {
   /** Consents of customers, keyed by customer id (for the per-request loader). */
   consentsOf(customerIds: readonly number[]): Promise<ConsentEntity[]> {
     return this.db.getRepository(ConsentEntity).findBy({ customerId: In([...customerIds]) });
+  }
+
+  /** Consents of the live (not deleted, not erased) customers among `customerIds`, in one query. */
+  liveConsentsOf(customerIds: readonly number[]): Promise<ConsentEntity[]> {
+    return this.db
+      .getRepository(ConsentEntity)
+      .createQueryBuilder('cc')
+      .innerJoin(CustomerEntity, 'c', 'c.id = cc.customer_id AND c.deleted_at IS NULL')
+      .where('cc.customer_id IN (:...customerIds)', { customerIds: [...customerIds] })
+      .getMany();
   }
 
   /** Builds the filtered query (without order or page) shared by the page and its count. */
@@ -412,21 +468,21 @@ export class CustomerService {
 
   /**
    * Records consent changes: the current state per channel, and one history row per change.
-   * A consent equal to the stored one is not a change. Returns whether anything changed.
+   * A consent equal to the stored one is not a change. Returns the channels that changed.
    */
   private async recordConsents(
     tx: EntityManager,
     customerId: number,
     consents: ConsentData[] | null | undefined,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<Channel[]> {
     if (!consents?.length) {
-      return false;
+      return [];
     }
     const repository = tx.getRepository(ConsentEntity);
     const stored = await repository.findBy({ customerId });
     const byChannel = new Map(stored.map((consent) => [consent.channel, consent]));
-    let changed = false;
+    const changed: Channel[] = [];
     for (const consent of consents) {
       if (byChannel.get(consent.channel)?.status === consent.status) {
         continue;
@@ -441,7 +497,7 @@ export class CustomerService {
       await repository.save(repository.create(record));
       await tx.getRepository(ConsentChangeEntity).insert(record);
       byChannel.set(consent.channel, repository.create(record));
-      changed = true;
+      changed.push(consent.channel);
     }
 
     return changed;

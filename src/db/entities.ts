@@ -4,6 +4,7 @@ import { CustomerEntity } from '../customers/customer.entity';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
+import { AuditEntryEntity } from '../privacy/audit-entry.entity';
 
 /** Every table Pulse owns; the data source and the drift check read this list. */
 export const ENTITIES = [
@@ -14,4 +15,5 @@ export const ENTITIES = [
   OrderEntity,
   OrderLineEntity,
   ApiKeyEntity,
+  AuditEntryEntity,
 ];

@@ -11,11 +11,20 @@ export function inTransaction<T>(
   db: DataSource,
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
+  return serialized(db, () => db.transaction(work));
+}
+
+/**
+ * Runs a write that needs no transaction of its own. On SQLite it waits for the transactions
+ * queued before it: run while another request's transaction is open on the one connection, it
+ * would commit or roll back with that transaction.
+ */
+export function serialized<T>(db: DataSource, work: () => Promise<T>): Promise<T> {
   if (dialectOf(db) === 'mysql') {
-    return db.transaction(work);
+    return work();
   }
   const previous = sqliteQueues.get(db) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => db.transaction(work));
+  const next = previous.catch(() => undefined).then(work);
   sqliteQueues.set(db, next);
 
   return next;

@@ -4,6 +4,8 @@ import { createCustomerLoaders } from '../customers/customer.loaders';
 import type { LoaderOptions } from '../db/loaders';
 import { createInteractionLoaders } from '../interactions/interaction.loaders';
 import { createOrderLoaders } from '../orders/order.loaders';
+import { AuditCollector } from '../privacy/audit-collector';
+import { createPrivacyLoaders } from '../privacy/privacy.loaders';
 import type { Services } from '../services';
 
 /** What every resolver sees: who calls, and this request's own loaders. */
@@ -11,6 +13,8 @@ export interface PulseContext {
   principal: Principal | null;
   loaders: Loaders;
   requestId: string;
+  /** The customers whose personal data this request has read, for the audit log. */
+  audit: AuditCollector;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -25,6 +29,7 @@ export function createLoaders(services: Services, options: LoaderOptions) {
     ...createCustomerLoaders(services.customers, services.customerSummaries, options),
     ...createInteractionLoaders(services.interactions, options),
     ...createOrderLoaders(services.orders, options),
+    ...createPrivacyLoaders(services.audit, services.contactPolicy, options),
   };
 }
 
@@ -34,5 +39,10 @@ export function createContext(
   requestId: string,
   options: LoaderOptions,
 ): PulseContext {
-  return { principal, requestId, loaders: createLoaders(services, options) };
+  return {
+    principal,
+    requestId,
+    loaders: createLoaders(services, options),
+    audit: new AuditCollector(principal, requestId),
+  };
 }

@@ -4,6 +4,7 @@ import { READERS, Role } from '../auth/principal';
 import { loadCustomer } from '../customers/customer.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
+import { toAuditEntry } from '../privacy/audit.mapper';
 import { PulseError } from '../errors';
 import type { PulseContext } from './context';
 import { decodeGlobalId } from './global-id';
@@ -11,18 +12,30 @@ import { Node } from './node';
 
 type Fetcher = (ctx: PulseContext, dbId: number) => Promise<Node | null>;
 
+function adminOnly(what: string, fetch: Fetcher): Fetcher {
+  return async (ctx, id) => {
+    if (ctx.principal?.role !== Role.ADMIN) {
+      throw new PulseError('FORBIDDEN', `The ${ctx.principal?.role} role may not read ${what}`);
+    }
+
+    return fetch(ctx, id);
+  };
+}
+
 // Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
 // costs one query per type, not one per id.
 const FETCHERS: Record<string, Fetcher> = {
-  // Key metadata is ADMIN's alone, whichever path asks for it.
-  ApiKey: async (ctx, id) => {
-    if (ctx.principal?.role !== Role.ADMIN) {
-      throw new PulseError('FORBIDDEN', `The ${ctx.principal?.role} role may not read API keys`);
-    }
+  // Key metadata and the audit log are ADMIN's alone, whichever path asks for them.
+  ApiKey: adminOnly('API keys', async (ctx, id) => {
     const row = await ctx.loaders.apiKeyById.load(id);
 
     return row && toApiKey(row);
-  },
+  }),
+  AuditEntry: adminOnly('the audit log', async (ctx, id) => {
+    const row = await ctx.loaders.auditEntryById.load(id);
+
+    return row && toAuditEntry(row);
+  }),
   Customer: loadCustomer,
   Interaction: async (ctx, id) => {
     const row = await ctx.loaders.interactionById.load(id);
@@ -59,6 +72,9 @@ export class NodeResolver {
   @Query(() => [Node], {
     nullable: 'items',
     description: 'Objects by global id, in order; null where one does not exist.',
+    // A list without `first`: its length is the number of ids asked for.
+    complexity: ({ args, childComplexity }) =>
+      (1 + childComplexity) * Math.max(Math.min((args.ids as string[]).length, 100), 1),
   })
   nodes(
     @Arg('ids', () => [ID], { description: 'Global ids (at most 100).' }) ids: string[],

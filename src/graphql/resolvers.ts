@@ -6,6 +6,8 @@ import {
   InteractionResolver,
 } from '../interactions/interaction.resolver';
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
+import { AuditResolver } from '../privacy/audit.resolver';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class; a feature adds its resolvers here. */
@@ -17,4 +19,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderResolver,
   CustomerOrdersResolver,
   ApiKeyResolver,
+  AuditResolver,
+  PrivacyResolver,
 ];

@@ -14,6 +14,7 @@ import { badInput, PulseError } from '../errors';
 import { MAX_INGEST_INTERACTIONS } from '../interactions/interaction.service';
 import { InteractionInput } from '../interactions/interaction.types';
 import { OrderInput, OrderLineInput, OrderStatus } from '../orders/order.types';
+import { COMMAND_LINE } from '../privacy/audit-record';
 import type { Services } from '../services';
 import {
   type GroupedOrder,
@@ -361,7 +362,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
   }
 
   protected send(rows: UpsertCustomerInput[], field: string): Promise<object> {
-    return this.service.upsertMany(rows, field);
+    return this.service.upsertMany(rows, COMMAND_LINE, field);
   }
 
   protected override refused(item: Pending<UpsertCustomerInput>): void {

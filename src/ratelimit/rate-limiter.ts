@@ -10,7 +10,10 @@ export interface RateDecision {
   remaining: number;
   /** Seconds until the bucket is full again. */
   resetSeconds: number;
-  /** When refused: seconds until this request's cost will fit; 0 when allowed. */
+  /**
+   * When refused: seconds until this request's cost will fit; 0 when allowed. A cost above
+   * `limit` never fits: its refusal says the full period, the slowest pace the policy asks for.
+   */
   retryAfterSeconds: number;
 }
 

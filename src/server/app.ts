@@ -11,7 +11,11 @@ import type { LoaderOptions } from '../db/loaders';
 import { buildPulseSchema } from '../graphql/build-schema';
 import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
+import type { LimitsOptions } from '../graphql/limits';
+import { limitsPlugin } from '../graphql/limits.plugin';
 import type { Log } from '../log';
+import { auditPlugin } from '../privacy/audit.plugin';
+import { createRateLimiter } from '../ratelimit/create-rate-limiter';
 import { createServices, type Services } from '../services';
 import { createHttpHandler } from './http-server';
 import { startWsServer } from './ws-server';
@@ -54,13 +58,32 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const formatError = createFormatError(development, (error) =>
     log.error('unexpected error', { error: String((error as Error)?.stack ?? error) }),
   );
+  // One budget per key for both transports; shared with other instances when REDIS_URL is set.
+  const rateLimiter = createRateLimiter(config, log);
+  const limits: LimitsOptions = {
+    maxDepth: config.maxDepth,
+    maxCost: config.maxCost,
+    maxAliases: config.maxAliases,
+    maxRootFields: config.maxRootFields,
+    maxTokens: config.maxTokens,
+    maxBatch: config.maxBatch,
+    defaultListSize: config.maxPageSize,
+  };
   const apollo = new ApolloServer<PulseContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: development,
-    introspection: true,
+    introspection: config.introspection,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // The HTTP handler caps the batch size and token count first, with coded errors; the
+    // parser's own token limit stays as a backstop.
+    allowBatchedHttpRequests: true,
+    parseOptions: { maxTokens: config.maxTokens },
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin({ limits, rateLimiter }),
+      auditPlugin(services.audit),
+    ],
   });
   await apollo.start();
 
@@ -71,6 +94,8 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       services,
       log,
       maxBodyBytes: config.maxBodyBytes,
+      limits,
+      corsOrigins: config.corsOrigins,
       loaderOptions,
       health: { db, isAccepting: () => accepting },
     }),
@@ -80,7 +105,11 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     schema,
     services,
     loaderOptions,
-    maxMessageBytes: config.maxBodyBytes,
+    maxMessageBytes: config.wsMaxMessageBytes,
+    maxSubscriptions: config.wsMaxSubscriptions,
+    introspection: config.introspection,
+    limits,
+    rateLimiter,
     formatError,
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
@@ -100,6 +129,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       await Promise.race([closed, deadline]);
       httpServer.closeAllConnections();
       await apollo.stop();
+      await rateLimiter.close();
       if (!options.db) {
         await db.destroy();
       }

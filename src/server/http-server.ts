@@ -4,13 +4,16 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { bearerToken } from '../auth/api-key-hash';
 import type { Principal } from '../auth/principal';
 import { createContext, type PulseContext } from '../graphql/context';
+import { checkBatch, checkTokens, type LimitsOptions } from '../graphql/limits';
 import type { LoaderOptions } from '../db/loaders';
 import { withSqlScope } from '../db/sql-log';
+import { PulseError } from '../errors';
 import type { Log } from '../log';
 import type { Services } from '../services';
 import { BodyTooLargeError, readBody } from './body';
+import { corsHeaders } from './cors';
 import { type Health, healthHandler } from './health';
-import { playgroundPage } from './playground';
+import { createPlayground, PLAYGROUND_ASSETS_PATH } from './playground';
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<PulseContext>;
@@ -19,6 +22,10 @@ export interface HttpHandlerOptions {
   log: Log;
   maxBodyBytes: number;
   loaderOptions: LoaderOptions;
+  /** Batch and token limits, checked here before Apollo parses anything. */
+  limits: Pick<LimitsOptions, 'maxBatch' | 'maxTokens'>;
+  /** Origins allowed by CORS (`*` = any); empty = no CORS headers. */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -29,11 +36,18 @@ export interface HttpHandlerOptions {
 export function createHttpHandler(options: HttpHandlerOptions) {
   const { apollo, services, log } = options;
   const health = healthHandler(options.health);
+  const playground = createPlayground();
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     const requestId = headerValue(request, 'x-request-id') ?? randomUUID();
     response.setHeader('x-request-id', requestId);
+    const preflight = request.method === 'OPTIONS';
+    for (const [name, value] of Object.entries(
+      corsHeaders(options.corsOrigins, headerValue(request, 'origin'), preflight),
+    )) {
+      response.setHeader(name, value);
+    }
     const url = new URL(request.url ?? '/', 'http://pulse.local');
     // Every statement this request causes is counted in its scope, for the log line.
     const { scope, result } = withSqlScope(() => route(request, response, url, requestId));
@@ -55,8 +69,18 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     requestId: string,
   ) {
     try {
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204).end();
+
+        return;
+      }
       if (url.pathname === '/healthz' || url.pathname === '/readyz') {
         await health(url.pathname, response);
+
+        return;
+      }
+      if (request.method === 'GET' && url.pathname.startsWith(PLAYGROUND_ASSETS_PATH)) {
+        await playground.asset(response, url.pathname.slice(PLAYGROUND_ASSETS_PATH.length));
 
         return;
       }
@@ -66,8 +90,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return;
       }
       if (request.method === 'GET' && !url.search && acceptsHtml(request)) {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(playgroundPage());
+        await playground.page(response);
 
         return;
       }
@@ -80,6 +103,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
           `Request body exceeds ${options.maxBodyBytes} bytes`,
           'PAYLOAD_TOO_LARGE',
         );
+      } else if (error instanceof PulseError) {
+        sendJson(response, 400, {
+          errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }],
+        });
       } else if (error instanceof SyntaxError) {
         sendGraphqlError(response, 400, `Malformed JSON body: ${error.message}`, 'BAD_REQUEST');
       } else {
@@ -107,6 +134,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     const isJson = headers.get('content-type')?.includes('application/json') ?? false;
     const body: unknown =
       request.method === 'POST' && isJson && text !== '' ? JSON.parse(text) : text;
+    checkOperations(body, url);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () =>
@@ -130,6 +158,22 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       response.write(chunk);
     }
     response.end();
+  }
+
+  // Before Apollo: it runs every operation of a batch, and parses before any plugin can answer
+  // with a coded error. Malformed requests pass through for Apollo to refuse.
+  function checkOperations(body: unknown, url: URL): void {
+    const operations = Array.isArray(body) ? body : [body];
+    checkBatch(operations.length, options.limits.maxBatch);
+    for (const operation of operations) {
+      const query =
+        typeof operation === 'object' && operation !== null
+          ? (operation as { query?: unknown }).query
+          : url.searchParams.get('query');
+      if (typeof query === 'string') {
+        checkTokens(query, options.limits.maxTokens);
+      }
+    }
   }
 }
 

@@ -1,10 +1,30 @@
 import type { Server } from 'node:http';
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import {
+  type ExecutionArgs,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/principal';
 import type { LoaderOptions } from '../db/loaders';
-import { createContext } from '../graphql/context';
+import { PulseError } from '../errors';
+import { createContext, type PulseContext } from '../graphql/context';
+import {
+  checkLimits,
+  checkSubscriptions,
+  checkTokens,
+  type LimitsOptions,
+} from '../graphql/limits';
+import { chargeCost, rateLimitError } from '../graphql/rate-budget';
+import type { RateLimiter } from '../ratelimit/rate-limiter';
 import type { Services } from '../services';
 import { authenticate } from './http-server';
 
@@ -13,20 +33,33 @@ export interface WsOptions {
   schema: GraphQLSchema;
   services: Services;
   loaderOptions: LoaderOptions;
+  /** Largest message accepted; a larger one closes the socket with 1009. */
   maxMessageBytes: number;
+  /** Most subscriptions one connection holds at once; the next one gets QUERY_TOO_COMPLEX. */
+  maxSubscriptions: number;
+  /** When false, operations that introspect the schema fail validation. */
+  introspection: boolean;
+  limits: LimitsOptions;
+  /** Charges each operation's cost to its key, as on HTTP. */
+  rateLimiter?: RateLimiter;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /** What one WebSocket connection carries from connection_init to every operation on it. */
 type ConnectionState = {
-  principal?: Principal | null;
+  authorization: string;
+  principal: Principal;
+  /** Ids of this connection's running subscriptions. */
+  subscriptions: Set<string>;
 };
 
 /**
  * GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's /graphql path. The key is
- * read once from the `connection_init` payload (`{ "authorization": "Bearer …" }`); each
- * operation gets its own context and loaders, and errors go through the same formatter as
- * HTTP (Apollo's formatError does not run here).
+ * read from the `connection_init` payload (`{ "authorization": "Bearer …" }`): without a live
+ * key the socket closes with 4401. Apollo's plugins do not run here, so every operation is
+ * checked in `onSubscribe` as HTTP checks it: key still live, tokens, validation, limits, rate
+ * budget. Each operation gets its own context and loaders, and errors go through the same
+ * formatter as HTTP.
  */
 export function startWsServer(options: WsOptions) {
   const wsServer = new WebSocketServer({
@@ -35,17 +68,45 @@ export function startWsServer(options: WsOptions) {
     // `ws` accepts 100 MiB messages by default; a GraphQL operation never needs that.
     maxPayload: options.maxMessageBytes,
   });
+  const rules = options.introspection
+    ? specifiedRules
+    : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const cleanup = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        ctx.extra.principal = await authenticate(
-          options.services,
-          typeof header === 'string' ? header : null,
-        );
+        const authorization = typeof header === 'string' ? header : '';
+        const principal = await authenticate(options.services, authorization);
+        if (!principal) {
+          // graphql-ws closes a refused connection with 4403 Forbidden; a missing or bad key is
+          // 4401 Unauthorized, the code it uses for a subscribe before connection_init. Closing
+          // first makes its own close a no-op.
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+
+          return false;
+        }
+        const state: ConnectionState = { authorization, principal, subscriptions: new Set() };
+        Object.assign(ctx.extra, state);
 
         return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        try {
+          // graphql-ws runs this only on acknowledged connections, so onConnect set the state.
+          return await checkOperation(ctx.extra as ConnectionState, id, payload);
+        } catch (error) {
+          if (error instanceof GraphQLError) {
+            return [error];
+          }
+          if (error instanceof PulseError) {
+            return [new GraphQLError(error.message, { originalError: error })];
+          }
+          throw error;
+        }
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.subscriptions?.delete(id);
       },
       context: (ctx, id) =>
         createContext(
@@ -54,13 +115,18 @@ export function startWsServer(options: WsOptions) {
           `ws-${id}`,
           options.loaderOptions,
         ),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
+      onNext: async (_ctx, _id, _payload, args, result) => {
+        // Apollo's audit plugin does not run here: personal data read for this result (one
+        // subscription event, or a query's answer) is audited before it is sent.
+        await options.services.audit.recordReads((args.contextValue as PulseContext).audit);
+
+        return result.errors
           ? {
               ...result,
               errors: result.errors.map((error) => format(error, 'BAD_USER_INPUT')),
             }
-          : undefined,
+          : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) =>
           format(
@@ -74,10 +140,61 @@ export function startWsServer(options: WsOptions) {
     wsServer,
   );
 
+  async function checkOperation(
+    connection: ConnectionState,
+    id: string,
+    payload: SubscribePayload,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    // Key lookups are cached for a few seconds, and a revocation on this instance clears the
+    // cache: a key revoked while its socket is open stops working at its next operation.
+    const principal = await authenticate(options.services, connection.authorization);
+    if (!principal) {
+      throw new PulseError('UNAUTHENTICATED', 'The API key of this connection is no longer valid');
+    }
+    connection.principal = principal;
+    checkTokens(payload.query, options.limits.maxTokens);
+    const document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+    const errors = validate(options.schema, document, rules);
+    if (errors.length > 0) {
+      return errors;
+    }
+    const operation = getOperationAST(document, payload.operationName);
+    const cost = checkLimits(
+      options.schema,
+      document,
+      payload.variables ?? undefined,
+      options.limits,
+      operation?.name?.value,
+    );
+    const isSubscription = operation?.operation === 'subscription';
+    if (isSubscription) {
+      // Counted and registered with no await in between, so a burst of subscribe messages
+      // cannot all pass the check before any of them is registered.
+      checkSubscriptions(connection.subscriptions.size + 1, options.maxSubscriptions);
+      connection.subscriptions.add(id);
+    }
+    const refused = rateLimitError(await chargeCost(options.rateLimiter, principal, cost), cost);
+    if (refused) {
+      connection.subscriptions.delete(id);
+      throw refused;
+    }
+
+    return {
+      schema: options.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+    };
+  }
+
   // Apollo gives GraphQL's own errors their codes before formatting; graphql-ws does not. An
   // error that no resolver threw (it has no path) is the request's fault: parse or
-  // validation errors before execution, variable coercion errors during it.
+  // validation errors before execution, variable coercion errors during it. A PulseError from
+  // the checks above is formatted as itself.
   function format(error: GraphQLError, clientCode: string): GraphQLFormattedError {
+    if (error.originalError instanceof PulseError) {
+      return options.formatError(error.toJSON(), error.originalError);
+    }
     const formatted = error.toJSON();
     const isRequestError = !error.path && !formatted.extensions?.code;
 

@@ -107,7 +107,7 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   throw new Error(`mariadbd did not accept connections within 60 s: ${log()}`);
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) {
     return Promise.resolve();
   }
@@ -122,7 +122,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

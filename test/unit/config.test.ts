@@ -12,6 +12,65 @@ describe('loadConfig', () => {
       maxPageSize: 100,
       maxBodyBytes: 5 * 1024 * 1024,
       keyCacheSeconds: 10,
+      redisUrl: null,
+      rateLimits: {
+        ADMIN: { capacity: 300_000, periodSeconds: 60 },
+        ANALYST: { capacity: 300_000, periodSeconds: 60 },
+        PARTNER: { capacity: 30_000, periodSeconds: 60 },
+        ALERTS: { capacity: 10_000, periodSeconds: 60 },
+      },
+      maxDepth: 8,
+      maxCost: 10_000,
+      maxAliases: 15,
+      maxRootFields: 10,
+      maxBatch: 10,
+      maxTokens: 1000,
+      wsMaxSubscriptions: 20,
+      wsMaxMessageBytes: 64 * 1024,
+      introspection: true,
+      corsOrigins: [],
+    });
+  });
+
+  it('reads query limits, introspection and CORS origins', () => {
+    expect(
+      loadConfig({
+        PULSE_MAX_DEPTH: '12',
+        PULSE_MAX_COST: '20000',
+        PULSE_MAX_ALIASES: '0',
+        PULSE_MAX_ROOT_FIELDS: '3',
+        PULSE_MAX_BATCH: '1',
+        PULSE_MAX_TOKENS: '5000',
+        PULSE_WS_MAX_SUBSCRIPTIONS: '5',
+        PULSE_WS_MAX_MESSAGE_BYTES: '1024',
+        PULSE_INTROSPECTION: 'false',
+        PULSE_CORS_ORIGINS: ' https://app.example.com, http://localhost:3000 ,',
+      }),
+    ).toMatchObject({
+      maxDepth: 12,
+      maxCost: 20_000,
+      maxAliases: 0,
+      maxRootFields: 3,
+      maxBatch: 1,
+      maxTokens: 5000,
+      wsMaxSubscriptions: 5,
+      wsMaxMessageBytes: 1024,
+      introspection: false,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+    });
+    expect(loadConfig({ PULSE_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it('reads a Redis URL and per-role rate limits as COST/SECONDS', () => {
+    const config = loadConfig({
+      REDIS_URL: 'rediss://pulse:secret@cache.internal:6380/2',
+      PULSE_RATE_LIMIT_PARTNER: '500/10',
+      PULSE_RATE_LIMIT_ALERTS: ' 20 / 1 ',
+    });
+    expect(config.redisUrl).toBe('rediss://pulse:secret@cache.internal:6380/2');
+    expect(config.rateLimits).toMatchObject({
+      PARTNER: { capacity: 500, periodSeconds: 10 },
+      ALERTS: { capacity: 20, periodSeconds: 1 },
     });
   });
 
@@ -52,6 +111,69 @@ describe('loadConfig', () => {
     [
       { DATABASE_URL: 'sqlite:' },
       'DATABASE_URL sqlite: needs a file path or :memory:, got "sqlite:"',
+    ],
+    [
+      { PULSE_RATE_LIMIT_PARTNER: '500' },
+      'PULSE_RATE_LIMIT_PARTNER must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 30000/60), got "500"',
+    ],
+    [
+      { PULSE_RATE_LIMIT_ADMIN: '0/60' },
+      'PULSE_RATE_LIMIT_ADMIN must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 300000/60), got "0/60"',
+    ],
+    [
+      { PULSE_RATE_LIMIT_ALERTS: '100/1m' },
+      'PULSE_RATE_LIMIT_ALERTS must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 10000/60), got "100/1m"',
+    ],
+    [
+      { PULSE_RATE_LIMIT_ANALYST: '100/86401' },
+      'PULSE_RATE_LIMIT_ANALYST must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 300000/60), got "100/86401"',
+    ],
+    [
+      { REDIS_URL: 'localhost:6379' },
+      'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "localhost:6379"',
+    ],
+    [
+      { REDIS_URL: 'http://cache:6379' },
+      'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "http://cache:6379"',
+    ],
+    [
+      { REDIS_URL: 'redis://pulse:secret@cache:6379/main' },
+      'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "redis://pulse:***@cache:6379/main"',
+    ],
+    [{ PULSE_MAX_DEPTH: '0' }, 'PULSE_MAX_DEPTH must be an integer between 1 and 100, got "0"'],
+    [
+      { PULSE_MAX_COST: '5k' },
+      'PULSE_MAX_COST must be an integer between 1 and 10000000, got "5k"',
+    ],
+    [
+      { PULSE_MAX_ALIASES: '-1' },
+      'PULSE_MAX_ALIASES must be an integer between 0 and 1000, got "-1"',
+    ],
+    [
+      { PULSE_MAX_ROOT_FIELDS: '0' },
+      'PULSE_MAX_ROOT_FIELDS must be an integer between 1 and 1000, got "0"',
+    ],
+    [{ PULSE_MAX_BATCH: '0' }, 'PULSE_MAX_BATCH must be an integer between 1 and 1000, got "0"'],
+    [
+      { PULSE_MAX_TOKENS: '99' },
+      'PULSE_MAX_TOKENS must be an integer between 100 and 1000000, got "99"',
+    ],
+    [
+      { PULSE_WS_MAX_SUBSCRIPTIONS: '0' },
+      'PULSE_WS_MAX_SUBSCRIPTIONS must be an integer between 1 and 10000, got "0"',
+    ],
+    [
+      { PULSE_WS_MAX_MESSAGE_BYTES: '512' },
+      'PULSE_WS_MAX_MESSAGE_BYTES must be an integer between 1024 and 104857600, got "512"',
+    ],
+    [{ PULSE_INTROSPECTION: 'off' }, 'PULSE_INTROSPECTION must be true or false, got "off"'],
+    [
+      { PULSE_CORS_ORIGINS: 'https://app.example.com/' },
+      'PULSE_CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com (no path or trailing slash), got "https://app.example.com/"',
+    ],
+    [
+      { PULSE_CORS_ORIGINS: 'https://ok.example.com,app.example.com' },
+      'PULSE_CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com (no path or trailing slash), got "app.example.com"',
     ],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -57,7 +57,7 @@ describeEachDialect('nested queries', (pulse) => {
     expect(ingested.errors).toBeUndefined();
   });
 
-  it('serves 100 customers with last 5 interactions, last 3 orders and summaries in at most 4 statements', async () => {
+  it('serves 100 customers with last 5 interactions, last 3 orders and summaries in at most 4 reads and one audit write', async () => {
     // The first request of a key looks the key up; the measured one reuses it.
     await pulse().query('{ customers(first: 1) { edges { cursor } } }');
     const { result, statements } = await pulse().countStatements(() =>
@@ -76,7 +76,8 @@ describeEachDialect('nested queries', (pulse) => {
     expect(nodes.every((node) => node.orders.edges.length === 3)).toBe(true);
     expect(nodes[0].summary.orderCount).toBe(4);
     expect(nodes[0].summary.totalSpent).toBe(10 + 11 + 12 + 13);
-    expect(statements).toBeLessThanOrEqual(4);
+    // An ADMIN read of personal data also writes its one audit entry (src/privacy).
+    expect(statements).toBeLessThanOrEqual(4 + 1);
   });
 
   it('costs the same number of statements for 10 customers as for 100', async () => {

@@ -10,6 +10,8 @@ export type Dialect = 'sqlite' | 'mysql';
 
 export interface GraphqlResponse<T = Record<string, unknown>> {
   status: number;
+  /** Response headers (HTTP only). */
+  headers?: Headers;
   data?: T;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
 }
@@ -86,7 +88,11 @@ export async function startTestPulse(
       });
       const body = (await response.json()) as Omit<GraphqlResponse, 'status'>;
 
-      return { status: response.status, ...body } as GraphqlResponse<never>;
+      return {
+        status: response.status,
+        headers: response.headers,
+        ...body,
+      } as GraphqlResponse<never>;
     },
     async countStatements(work) {
       const before = totalSqlStatements();

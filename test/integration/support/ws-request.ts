@@ -24,7 +24,7 @@ export function wsRequest<T = Record<string, unknown>>(
           if (Array.isArray(error)) {
             resolve({ errors: error as GraphqlResponse['errors'] });
           } else {
-            reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+            reject(error instanceof Error ? error : new Error(describeFailure(error)));
           }
         },
         complete: () => {
@@ -37,4 +37,12 @@ export function wsRequest<T = Record<string, unknown>>(
       },
     );
   });
+}
+
+// A closed socket (such as 4401 for a bad key) arrives as a CloseEvent, whose code and reason
+// are getters that JSON.stringify does not see.
+function describeFailure(error: unknown): string {
+  const { code, reason } = (error ?? {}) as { code?: unknown; reason?: unknown };
+
+  return typeof code === 'number' ? `socket closed with ${code} ${reason}` : JSON.stringify(error);
 }

@@ -1,0 +1,131 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { serialized } from '../db/transaction';
+import type { AuditCollector } from './audit-collector';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { AuditAction, type AuditRecord, MAX_LISTED_CUSTOMER_IDS } from './audit-record';
+
+/** Which audit entries to list; all given conditions must hold. */
+export interface AuditListFilter {
+  apiKeyId?: number | null;
+  actions?: AuditAction[] | null;
+  /** Entries about this customer, alone or among others. */
+  customerId?: number | null;
+  occurred?: { from?: Date | null; to?: Date | null } | null;
+}
+
+export class AuditService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+  ) {}
+
+  /**
+   * Writes one entry through `manager`. Services pass their transaction, so the entry lands
+   * exactly when the change it records does.
+   */
+  async record(manager: EntityManager, record: AuditRecord): Promise<void> {
+    const ids = record.customerIds;
+    const entries = manager.getRepository(AuditEntryEntity);
+    const entry = entries.create({
+      occurredAt: new Date(),
+      apiKeyId: record.actor.apiKeyId,
+      action: record.action,
+      customerId: ids.length === 1 ? ids[0] : null,
+      customerCount: ids.length,
+      customerIds: ids.slice(0, MAX_LISTED_CUSTOMER_IDS),
+      // Both come from the client: cut to the column rather than fail the request.
+      operationName: record.actor.operationName?.slice(0, 200) ?? null,
+      requestId: record.actor.requestId?.slice(0, 128) ?? null,
+      details: record.details ?? null,
+    });
+    // One INSERT: no transaction of its own (callers bring theirs) and no reload.
+    await entries.save(entry, { transaction: false, reload: false });
+  }
+
+  /**
+   * Writes the personal data reads `collector` noted since it was last asked, as one entry;
+   * nothing when there were none.
+   */
+  async recordReads(collector: AuditCollector): Promise<void> {
+    const customerIds = collector.take();
+    if (customerIds.length === 0) {
+      return;
+    }
+    await serialized(this.db, () =>
+      this.record(this.db.manager, {
+        action: AuditAction.READ_PERSONAL_DATA,
+        actor: collector.actor,
+        customerIds,
+      }),
+    );
+  }
+
+  /** A page of entries, newest first. */
+  async page(filter: AuditListFilter, pageArgs: PageArgs): Promise<Page<AuditEntryEntity>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const base = () => this.filtered(filter);
+    const query = base();
+    const descending = !window.backward;
+    if (window.cursor) {
+      const [occurredAt, id] = window.cursor;
+      const condition = keysetCondition(
+        ['a.occurred_at', 'a.id'],
+        [new Date(String(occurredAt)), id],
+        descending ? '<' : '>',
+      );
+      query.andWhere(condition.sql, condition.params);
+    }
+    const direction = descending ? 'DESC' : 'ASC';
+    const rows = await query
+      .orderBy('a.occurred_at', direction)
+      .addOrderBy('a.id', direction)
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(
+      rows,
+      window,
+      (row) => [row.occurredAt.toISOString(), row.id],
+      () => base().getCount(),
+    );
+  }
+
+  byIds(ids: readonly number[]): Promise<AuditEntryEntity[]> {
+    return this.db.getRepository(AuditEntryEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Every entry about one customer, oldest first (for the customer's data export). */
+  aboutCustomer(manager: EntityManager, customerId: number): Promise<AuditEntryEntity[]> {
+    return this.filtered({ customerId }, manager).orderBy('a.id', 'ASC').getMany();
+  }
+
+  private filtered(filter: AuditListFilter, manager: EntityManager = this.db.manager) {
+    const query = manager.getRepository(AuditEntryEntity).createQueryBuilder('a');
+    if (filter.apiKeyId != null) {
+      query.andWhere('a.api_key_id = :apiKeyId', { apiKeyId: filter.apiKeyId });
+    }
+    if (filter.actions?.length) {
+      query.andWhere('a.action IN (:...actions)', { actions: filter.actions });
+    }
+    if (filter.customerId != null) {
+      // An entry about one customer names it in customer_id (indexed); one about several lists
+      // them only in customer_ids, stored as JSON.stringify of integers ("[3,17,42]"), where
+      // these patterns find one id exactly on both dialects without JSON functions.
+      const id = filter.customerId;
+      query.andWhere(
+        '(a.customer_id = :customerId OR (a.customer_id IS NULL AND (a.customer_ids LIKE ' +
+          ':firstId OR a.customer_ids LIKE :middleId OR a.customer_ids LIKE :lastId)))',
+        { customerId: id, firstId: `[${id},%`, middleId: `%,${id},%`, lastId: `%,${id}]` },
+      );
+    }
+    if (filter.occurred?.from) {
+      query.andWhere('a.occurred_at >= :from', { from: filter.occurred.from });
+    }
+    if (filter.occurred?.to) {
+      query.andWhere('a.occurred_at < :to', { to: filter.occurred.to });
+    }
+
+    return query;
+  }
+}

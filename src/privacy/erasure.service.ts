@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource, IsNull } from 'typeorm';
+import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity';
+import { CustomerEntity } from '../customers/customer.entity';
+import { inTransaction } from '../db/transaction';
+import { notFound } from '../errors';
+import { InteractionEntity } from '../interactions/interaction.entity';
+import { OrderEntity } from '../orders/order.entity';
+import { AuditAction, type Actor } from './audit-record';
+import type { AuditService } from './audit.service';
+
+/** What an erasure did. */
+export interface ErasureResult {
+  customerId: number;
+  erasedAt: Date;
+  /** Interactions kept, now owned by the anonymous customer. */
+  interactionsKept: number;
+  /** Of those, how many had free-text properties, now removed. */
+  interactionPropertiesCleared: number;
+  /** Orders kept (with their lines), now owned by the anonymous customer. */
+  ordersKept: number;
+  consentsDeleted: number;
+  consentChangesDeleted: number;
+}
+
+/**
+ * The right to erasure, as anonymisation in place: the customer row keeps its id, sign-up time
+ * and country, and stays the owner of its orders and interactions, so KPIs of past periods do
+ * not change; everything that identifies the person goes.
+ */
+export class ErasureService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Erases a customer, deleted or not, in one transaction. Irreversible. A customer erased
+   * before is NOT_FOUND: the person no longer exists in Pulse.
+   */
+  async erase(
+    customerId: number,
+    actor: Actor,
+    field = 'input.customerId',
+  ): Promise<ErasureResult> {
+    return inTransaction(this.db, async (tx) => {
+      const customers = tx.getRepository(CustomerEntity);
+      const customer = await customers.findOneBy({ id: customerId, erasedAt: IsNull() });
+      if (!customer) {
+        throw notFound(`Customer ${customerId}`, field);
+      }
+      const erasedAt = new Date();
+      const cleared = await tx
+        .createQueryBuilder()
+        .update(CustomerEntity)
+        .set({
+          // A fresh external id frees the old one: the source system may send the same person
+          // again, and that is a new customer, not this anonymous row coming back.
+          externalId: `erased-${randomUUID()}`,
+          name: null,
+          email: null,
+          phone: null,
+          city: null,
+          birthDate: null,
+          gender: null,
+          attributes: null,
+          erasedAt,
+          deletedAt: customer.deletedAt ?? erasedAt,
+          updatedAt: erasedAt,
+          version: () => 'version + 1',
+        })
+        // A concurrent erasure that got here first leaves nothing to do.
+        .where('id = :customerId AND erased_at IS NULL', { customerId })
+        .execute();
+      if (!cleared.affected) {
+        throw notFound(`Customer ${customerId}`, field);
+      }
+      const properties = await tx
+        .createQueryBuilder()
+        .update(InteractionEntity)
+        .set({ properties: null })
+        .where('customer_id = :customerId AND properties IS NOT NULL', { customerId })
+        .execute();
+      const result: ErasureResult = {
+        customerId,
+        erasedAt,
+        interactionsKept: await tx.getRepository(InteractionEntity).countBy({ customerId }),
+        interactionPropertiesCleared: properties.affected ?? 0,
+        ordersKept: await tx.getRepository(OrderEntity).countBy({ customerId }),
+        consentsDeleted:
+          (await tx.getRepository(ConsentEntity).delete({ customerId })).affected ?? 0,
+        consentChangesDeleted:
+          (await tx.getRepository(ConsentChangeEntity).delete({ customerId })).affected ?? 0,
+      };
+      const { customerId: _id, erasedAt: _at, ...counts } = result;
+      await this.audit.record(tx, {
+        action: AuditAction.ERASE_CUSTOMER,
+        actor,
+        customerIds: [customerId],
+        details: counts,
+      });
+
+      return result;
+    });
+  }
+}
