@@ -85,6 +85,8 @@ export default tseslint.config(
       'src/privacy/contact-policy.ts',
       'src/privacy/audit-record.ts',
       'src/privacy/audit-collector.ts',
+      'src/ratelimit/token-bucket.ts',
+      'src/graphql/rate-budget.ts',
       'src/errors.ts',
       'src/config.ts',
     ],

@@ -4,9 +4,9 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
 import { Role } from '../src/auth/principal';
-import { ApiKeyService } from '../src/apikeys/api-key.service';
 import { openDatabase } from '../src/db/open';
 import { createLog } from '../src/log';
+import { createServices } from '../src/services';
 import { seedDemoData } from '../src/seed/seed.service';
 import { freshDatabase, startLocalMariaDb } from '../test/support/mariadb-server';
 import { SCENARIOS, type Scenario } from './scenarios';
@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const ids: number[] = (await db.query('SELECT id FROM customers ORDER BY id LIMIT 2000')).map(
     (r: { id: number }) => r.id,
   );
-  const key = (await new ApiKeyService(db).create(Role.ANALYST, 'bench')).key;
+  const services = createServices(db, { maxPageSize: 100, keyCacheSeconds: 10 });
+  const key = (await services.apiKeys.create(Role.ANALYST, 'bench')).key;
   await db.destroy();
   console.log(
     `data: ${CUSTOMERS} customers, ${interactions} interactions; ${CONNECTIONS} connections, ${DURATION} s per run\n`,

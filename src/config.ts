@@ -119,14 +119,15 @@ export function readDatabase(env: Env): DatabaseConfig {
 
 /**
  * Each role's budget as COST/SECONDS, the form PULSE_RATE_LIMIT_<ROLE> takes. Every budget holds
- * several operations of the largest cost (5 000), so a single allowed query always fits; people
- * and the frontends they use (ADMIN, ANALYST) get ten times what partners' exploration gets.
+ * at least two operations of the largest default cost (PULSE_MAX_COST, 10 000), so a single
+ * allowed query always fits; people and the frontends they use (ADMIN, ANALYST) get ten times
+ * what partners' exploration gets.
  */
 export const DEFAULT_RATE_LIMITS: Record<Role, string> = {
-  [Role.ADMIN]: '300000/60',
-  [Role.ANALYST]: '300000/60',
-  [Role.PARTNER]: '30000/60',
-  [Role.ALERTS]: '10000/60',
+  [Role.ADMIN]: '600000/60',
+  [Role.ANALYST]: '600000/60',
+  [Role.PARTNER]: '60000/60',
+  [Role.ALERTS]: '20000/60',
 };
 
 function readRateLimits(env: Env): Record<Role, BucketPolicy> {

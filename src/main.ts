@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ApiKeyService } from './apikeys/api-key.service';
 import { DEMO_KEYS } from './apikeys/demo-keys';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './db/open';
 import { createLog, type Log } from './log';
 import { hasCustomers, seedDemoData } from './seed/seed.service';
 import { startPulse } from './server/app';
+import { createServices } from './services';
 
 // Composition root: config → database (migrated) → demo data → services → schema → servers.
 async function main(): Promise<void> {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (config.seedDemo && !(await hasCustomers(db))) {
     log.info('seeding demo data (first start on an empty database)');
     const counts = await seedDemoData(db, { customers: 2000 });
-    const apiKeys = new ApiKeyService(db);
+    const { apiKeys } = createServices(db, config);
     for (const demo of DEMO_KEYS) {
       await apiKeys.ensure(demo.key, demo.role, demo.name);
     }

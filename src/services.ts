@@ -25,7 +25,7 @@ export function createServices(
   return {
     db,
     maxPageSize: config.maxPageSize,
-    apiKeys: new ApiKeyService(db, config.keyCacheSeconds * 1000, config.maxPageSize),
+    apiKeys: new ApiKeyService(db, audit, config.keyCacheSeconds * 1000, config.maxPageSize),
     audit,
     customers,
     customerSummaries: new CustomerSummaryService(db),

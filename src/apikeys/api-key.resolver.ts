@@ -1,7 +1,18 @@
 import { IsOptional, ValidateNested } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Field, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  Mutation,
+  Query,
+  Resolver,
+} from 'type-graphql';
 import { Role } from '../auth/principal';
 import { toConnection } from '../graphql/connection';
+import type { PulseContext } from '../graphql/context';
 import { fromGlobalId } from '../graphql/global-id';
 import { PageArgsInput } from '../graphql/page-args';
 import type { Services } from '../services';
@@ -44,8 +55,11 @@ export class ApiKeyResolver {
   async createApiKey(
     @Arg('input', () => CreateApiKeyInput, { description: 'Name and role.' })
     input: CreateApiKeyInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<CreateApiKeyPayload> {
-    const { key, record } = await this.services.apiKeys.create(input.role, input.name.trim());
+    const { key, record } = await this.services.apiKeys.create(input.role, input.name.trim(), {
+      actor: ctx.audit.actor,
+    });
 
     return { key, apiKey: toApiKey(record) };
   }
@@ -58,12 +72,17 @@ export class ApiKeyResolver {
   })
   async revokeApiKey(
     @Arg('input', () => RevokeApiKeyInput, { description: 'The key.' }) input: RevokeApiKeyInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<RevokeApiKeyPayload> {
     const id = fromGlobalId(input.id, 'ApiKey', 'input.id');
 
     return {
       apiKey: toApiKey(
-        await this.services.apiKeys.revoke(id, { keepAnAdmin: true, field: 'input.id' }),
+        await this.services.apiKeys.revoke(id, {
+          keepAnAdmin: true,
+          field: 'input.id',
+          actor: ctx.audit.actor,
+        }),
       ),
     };
   }

@@ -1,8 +1,11 @@
-import { In, IsNull, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import { type Principal, Role } from '../auth/principal';
+import { inTransaction, serialized } from '../db/transaction';
 import { notFound, PulseError } from '../errors';
+import { type Actor, AuditAction, COMMAND_LINE } from '../privacy/audit-record';
+import type { AuditService } from '../privacy/audit.service';
 import { ApiKeyEntity } from './api-key.entity';
 
 /** Which keys a list shows. */
@@ -31,38 +34,51 @@ export class ApiKeyService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
   /**
+   * @param audit records who created and revoked keys.
    * @param cacheTtlMs how long a key lookup is reused; 0 looks every request up.
    * @param maxPageSize largest page `page()` returns.
    */
   constructor(
-    db: DataSource,
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
     private readonly cacheTtlMs = 0,
     private readonly maxPageSize = 100,
   ) {
     this.keys = db.getRepository(ApiKeyEntity);
   }
 
-  async create(role: Role, name: string, key = generateApiKey()): Promise<CreatedApiKey> {
-    const record = await this.keys.save(
-      this.keys.create({
-        name,
-        role,
-        keyHash: hashApiKey(key),
-        keyPrefix: apiKeyPrefix(key),
-        createdAt: new Date(),
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
-    );
+  /** Creates a key (a random one unless `key` is given) and records who did. */
+  async create(
+    role: Role,
+    name: string,
+    options: { key?: string; actor?: Actor } = {},
+  ): Promise<CreatedApiKey> {
+    const key = options.key ?? generateApiKey();
 
-    return { key, record };
+    return inTransaction(this.db, async (tx) => {
+      const keys = tx.getRepository(ApiKeyEntity);
+      const record = await keys.save(
+        keys.create({
+          name,
+          role,
+          keyHash: hashApiKey(key),
+          keyPrefix: apiKeyPrefix(key),
+          createdAt: new Date(),
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
+      );
+      await this.recordKeyChange(tx, AuditAction.CREATE_API_KEY, record, options.actor);
+
+      return { key, record };
+    });
   }
 
   /** Makes sure a key with exactly this value exists and is live with this role. */
   async ensure(key: string, role: Role, name: string): Promise<ApiKeyEntity> {
     const existing = await this.keys.findOneBy({ keyHash: hashApiKey(key) });
     if (!existing) {
-      return (await this.create(role, name, key)).record;
+      return (await this.create(role, name, { key })).record;
     }
     if (existing.role !== role || existing.revokedAt) {
       existing.role = role;
@@ -122,30 +138,53 @@ export class ApiKeyService {
    */
   async revoke(
     id: number,
-    options: { keepAnAdmin?: boolean; field?: string } = {},
+    options: { keepAnAdmin?: boolean; field?: string; actor?: Actor } = {},
   ): Promise<ApiKeyEntity> {
     const field = options.field ?? 'id';
-    const record = await this.keys.findOneBy({ id });
-    if (!record) {
-      throw notFound(`API key ${id}`, field);
-    }
-    if (options.keepAnAdmin && !record.revokedAt && record.role === Role.ADMIN) {
-      const liveAdmins = await this.keys.countBy({ role: Role.ADMIN, revokedAt: IsNull() });
-      if (liveAdmins <= 1) {
-        throw new PulseError(
-          'CONFLICT',
-          'This is the last live ADMIN key; create another ADMIN key before revoking it',
-          field,
-        );
+    const record = await inTransaction(this.db, async (tx) => {
+      const keys = tx.getRepository(ApiKeyEntity);
+      const found = await keys.findOneBy({ id });
+      if (!found) {
+        throw notFound(`API key ${id}`, field);
       }
-    }
-    if (!record.revokedAt) {
-      record.revokedAt = new Date();
-      await this.keys.save(record);
-    }
+      if (found.revokedAt) {
+        return found;
+      }
+      if (options.keepAnAdmin && found.role === Role.ADMIN) {
+        const liveAdmins = await keys.countBy({ role: Role.ADMIN, revokedAt: IsNull() });
+        if (liveAdmins <= 1) {
+          throw new PulseError(
+            'CONFLICT',
+            'This is the last live ADMIN key; create another ADMIN key before revoking it',
+            field,
+          );
+        }
+      }
+      found.revokedAt = new Date();
+      await keys.save(found);
+      await this.recordKeyChange(tx, AuditAction.REVOKE_API_KEY, found, options.actor);
+
+      return found;
+    });
     this.cache.delete(record.keyHash);
 
     return record;
+  }
+
+  // Key changes carry no personal data: the entry names the key (by the prefix ApiKey.prefix
+  // shows), not a customer.
+  private recordKeyChange(
+    tx: EntityManager,
+    action: AuditAction,
+    key: ApiKeyEntity,
+    actor: Actor = COMMAND_LINE,
+  ): Promise<void> {
+    return this.audit.record(tx, {
+      action,
+      actor,
+      customerIds: [],
+      details: { prefix: key.keyPrefix, role: key.role, name: key.name },
+    });
   }
 
   /** Whether a key with this value exists and is not revoked (does not count as a use). */
@@ -187,6 +226,9 @@ export class ApiKeyService {
     }
     this.lastUsedWrites.set(id, now);
     // Not awaited: a failed bookkeeping write must not fail the request it belongs to.
-    this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+    // Serialized, so on SQLite it never lands inside another request's open transaction.
+    serialized(this.db, () => this.keys.update({ id }, { lastUsedAt: new Date(now) })).catch(
+      () => undefined,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ApiKeyService } from '../apikeys/api-key.service';
 import { type Role, ROLES } from '../auth/principal';
+import { createServices } from '../services';
 import { withDatabase } from './bootstrap';
 
 export function registerKeysCommand(program: Command): void {
@@ -15,8 +15,8 @@ export function registerKeysCommand(program: Command): void {
       if (!ROLES.includes(role as Role)) {
         throw new Error(`--role must be one of ${ROLES.join(', ')}, got "${options.role}"`);
       }
-      await withDatabase(async (db) => {
-        const created = await new ApiKeyService(db).create(role as Role, options.name);
+      await withDatabase(async (db, config) => {
+        const created = await createServices(db, config).apiKeys.create(role as Role, options.name);
         console.log(
           `Created key ${created.record.id} (${role}, "${options.name}"). Store it now; it cannot be shown again:`,
         );
@@ -27,8 +27,8 @@ export function registerKeysCommand(program: Command): void {
     .command('list')
     .description('List keys: id, role, name, prefix, created, last used, revoked.')
     .action(async () => {
-      await withDatabase(async (db) => {
-        const rows = await new ApiKeyService(db).list();
+      await withDatabase(async (db, config) => {
+        const rows = await createServices(db, config).apiKeys.list();
         console.table(
           rows.map((row) => ({
             id: row.id,
@@ -47,8 +47,8 @@ export function registerKeysCommand(program: Command): void {
     .description('Revoke a key by id; requests with it fail with UNAUTHENTICATED from then on.')
     .argument('<id>', 'key id (see `pulse keys list`)')
     .action(async (id: string) => {
-      await withDatabase(async (db) => {
-        const record = await new ApiKeyService(db).revoke(Number(id));
+      await withDatabase(async (db, config) => {
+        const record = await createServices(db, config).apiKeys.revoke(Number(id));
         console.log(`Key ${record.id} revoked at ${record.revokedAt?.toISOString()}.`);
       });
     });

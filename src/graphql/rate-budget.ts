@@ -23,12 +23,16 @@ export function rateLimitError(decision: RateDecision | null, cost: number): Pul
     return null;
   }
 
-  return new PulseError(
-    'RATE_LIMITED',
-    `Rate limit exceeded: this operation costs ${cost} of a budget of ${decision.limit}; retry in ${decision.retryAfterSeconds} s`,
-    undefined,
-    { retryAfterSeconds: decision.retryAfterSeconds, cost, limit: decision.limit },
-  );
+  const message =
+    cost > decision.limit
+      ? `Rate limit exceeded: this operation costs ${cost}, more than the whole budget of ${decision.limit} this key's role has; ask for a smaller page`
+      : `Rate limit exceeded: this operation costs ${cost} of a budget of ${decision.limit}; retry in ${decision.retryAfterSeconds} s`;
+
+  return new PulseError('RATE_LIMITED', message, undefined, {
+    retryAfterSeconds: decision.retryAfterSeconds,
+    cost,
+    limit: decision.limit,
+  });
 }
 
 /** The X-RateLimit-* response headers of a decision (reset in seconds). */

@@ -6,6 +6,8 @@ import { DEMO_KEYS } from '../../src/apikeys/demo-keys';
 import { Role } from '../../src/auth/principal';
 import { maskEmail } from '../../src/auth/masking';
 import { buildPlayground } from '../../src/playground/build';
+import { readExamples } from '../../src/playground/examples';
+import { packageRoot } from '../../src/playground/paths';
 import { createCustomers, unique } from '../integration/support/factories';
 import { startTestPulse, type TestPulse } from '../integration/support/start-pulse';
 
@@ -90,14 +92,8 @@ if (SKIP) {
 
   it('opens every example operation as a tab', async () => {
     const titles = await page.locator('.graphiql-tab').allInnerTexts();
-    expect(titles.map((title) => title.trim())).toEqual([
-      'FindCustomers',
-      'Customer360',
-      'LookUpNode',
-      'IngestInteractions',
-      'IngestOrders',
-      'InteractionRecorded',
-    ]);
+    const names = readExamples(packageRoot(__dirname)).map((example) => example.name);
+    expect(titles.map((title) => title.trim())).toEqual(names);
   });
 
   it('lists the root types in the documentation explorer, from introspection', async () => {

@@ -14,10 +14,10 @@ describe('loadConfig', () => {
       keyCacheSeconds: 10,
       redisUrl: null,
       rateLimits: {
-        ADMIN: { capacity: 300_000, periodSeconds: 60 },
-        ANALYST: { capacity: 300_000, periodSeconds: 60 },
-        PARTNER: { capacity: 30_000, periodSeconds: 60 },
-        ALERTS: { capacity: 10_000, periodSeconds: 60 },
+        ADMIN: { capacity: 600_000, periodSeconds: 60 },
+        ANALYST: { capacity: 600_000, periodSeconds: 60 },
+        PARTNER: { capacity: 60_000, periodSeconds: 60 },
+        ALERTS: { capacity: 20_000, periodSeconds: 60 },
       },
       maxDepth: 8,
       maxCost: 10_000,
@@ -114,19 +114,19 @@ describe('loadConfig', () => {
     ],
     [
       { PULSE_RATE_LIMIT_PARTNER: '500' },
-      'PULSE_RATE_LIMIT_PARTNER must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 30000/60), got "500"',
+      'PULSE_RATE_LIMIT_PARTNER must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 60000/60), got "500"',
     ],
     [
       { PULSE_RATE_LIMIT_ADMIN: '0/60' },
-      'PULSE_RATE_LIMIT_ADMIN must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 300000/60), got "0/60"',
+      'PULSE_RATE_LIMIT_ADMIN must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 600000/60), got "0/60"',
     ],
     [
       { PULSE_RATE_LIMIT_ALERTS: '100/1m' },
-      'PULSE_RATE_LIMIT_ALERTS must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 10000/60), got "100/1m"',
+      'PULSE_RATE_LIMIT_ALERTS must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 20000/60), got "100/1m"',
     ],
     [
       { PULSE_RATE_LIMIT_ANALYST: '100/86401' },
-      'PULSE_RATE_LIMIT_ANALYST must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 300000/60), got "100/86401"',
+      'PULSE_RATE_LIMIT_ANALYST must be COST/SECONDS with COST from 1 to 1000000000 and SECONDS from 1 to 86400 (such as 600000/60), got "100/86401"',
     ],
     [
       { REDIS_URL: 'localhost:6379' },

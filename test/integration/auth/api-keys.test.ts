@@ -98,6 +98,25 @@ describeEachDialect('API keys over GraphQL', (pulse) => {
     expect(first.data!.apiKeys.pageInfo.hasNextPage).toBe(true);
   });
 
+  it('records who created and revoked a key in the audit log', async () => {
+    const created = await createKey('audited', Role.PARTNER);
+    await pulse().query(REVOKE, { id: created.apiKey.id });
+    const log = await pulse().query<{
+      auditLog: { edges: Array<{ node: { action: string; apiKeyId: string; details: unknown } }> };
+    }>(
+      `{ auditLog(filter: { actions: [CREATE_API_KEY, REVOKE_API_KEY] }, first: 2) {
+        edges { node { action apiKeyId details } }
+      } }`,
+    );
+    const admin = await pulse().query<Listed>(LIST, { filter: { role: 'ADMIN' } });
+    const adminId = admin.data!.apiKeys.edges[0].node.id;
+    const details = { prefix: created.apiKey.prefix, role: 'PARTNER', name: 'audited' };
+    expect(log.data?.auditLog.edges.map((edge) => edge.node)).toEqual([
+      { action: 'REVOKE_API_KEY', apiKeyId: adminId, details },
+      { action: 'CREATE_API_KEY', apiKeyId: adminId, details },
+    ]);
+  });
+
   it('refuses to revoke the last live ADMIN key with CONFLICT', async () => {
     const listed = await pulse().query<Listed>(LIST, { filter: { role: 'ADMIN' } });
     expect(listed.data!.apiKeys.totalCount).toBe(1);

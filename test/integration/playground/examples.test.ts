@@ -17,6 +17,9 @@ const EXPECTED = [
   'IngestInteractions',
   'IngestOrders',
   'InteractionRecorded',
+  'ExportCustomerData',
+  'AuditLog',
+  'ApiKeys',
 ];
 
 const examples = readExamples(packageRoot(__dirname));

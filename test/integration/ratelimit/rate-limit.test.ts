@@ -87,7 +87,7 @@ describe('per-key rate limit over HTTP and WebSocket (in process)', () => {
     expect(rateHeaders(otherPartner)).toEqual({ limit: '20', remaining: '12', reset: '34560' });
     const admin = await pulse.query(FEW, {}, { key: await newKey(pulse, Role.ADMIN) });
     expect(admin.status).toBe(200);
-    expect(rateHeaders(admin)).toMatchObject({ limit: '300000', remaining: '299992' });
+    expect(rateHeaders(admin)).toMatchObject({ limit: '600000', remaining: '599992' });
   });
 
   it('lets a refused request pass once its retry-after has elapsed', async () => {
