@@ -2,43 +2,43 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { SingleBar } from 'cli-progress';
 import { Role } from '../src/auth/principal';
-import { openDatabase } from '../src/db/open';
 import { createLog } from '../src/log';
 import { createServices } from '../src/services';
-import { seedDemoData } from '../src/seed/seed.service';
-import { freshDatabase, startLocalMariaDb } from '../test/support/mariadb-server';
+import { benchDatabase, benchServer, openSeeded, printTable } from './database';
 import { SCENARIOS, type Scenario } from './scenarios';
+import { segmentBench } from './segments';
 
 // `npm run bench`: seeds (or reuses) BENCH_CUSTOMERS customers (default 100,000, about 50
 // interactions each) in MariaDB, then loads a Pulse server with autocannon on representative
 // queries, with DataLoader batching on and off. Every response body is checked: a response
-// with GraphQL errors counts as an error, never as throughput.
+// with GraphQL errors counts as an error, never as throughput. Then it times segment refreshes
+// (bench/segments.ts) on that data and on 10,000 customers.
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
+// BENCH_ONLY=load or BENCH_ONLY=segments runs one part; both run by default.
+const PARTS = ['load', 'segments'] as const;
+
 async function main(): Promise<void> {
-  const url = process.env.BENCH_MYSQL_URL ?? (await localDatabase());
-  const log = createLog('warn');
-  const db = await openDatabase({ type: 'mysql', flavor: 'mysql', url, poolSize: 20 }, log);
-  const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM customers');
-  if (Number(n) < CUSTOMERS) {
-    const bar = new SingleBar({
-      format: 'seeding [{bar}] {value}/{total} customers | {eta}s left',
-    });
-    bar.start(CUSTOMERS, 0);
-    const started = Date.now();
-    const counts = await seedDemoData(db, {
-      customers: CUSTOMERS,
-      onProgress: (done) => bar.update(done),
-    });
-    bar.stop();
-    console.log(
-      `seeded ${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
-    );
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
+    throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}, got "${only}"`);
   }
+  const server = await benchServer();
+  const url = process.env.BENCH_MYSQL_URL ?? (await benchDatabase(server, 'pulse_bench'));
+  if (only !== 'segments') {
+    await loadBench(url);
+  }
+  if (only !== 'load') {
+    await segmentBench(server, url, CUSTOMERS);
+  }
+}
+
+async function loadBench(url: string): Promise<void> {
+  const log = createLog('warn');
+  const db = await openSeeded(url, CUSTOMERS, log);
   const [{ interactions }] = await db.query('SELECT COUNT(*) AS interactions FROM interactions');
   const ids: number[] = (await db.query('SELECT id FROM customers ORDER BY id LIMIT 2000')).map(
     (r: { id: number }) => r.id,
@@ -63,18 +63,6 @@ async function main(): Promise<void> {
     ['query', 'DataLoader', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS MB'],
     rows,
   );
-}
-
-async function localDatabase(): Promise<string> {
-  const server = await startLocalMariaDb(path.resolve('data/bench-mariadb'));
-  process.on('exit', () => void server.stop());
-  const base = server.baseUrl;
-  const { createConnection } = await import('mysql2/promise');
-  const connection = await createConnection(base);
-  const [rows] = await connection.query("SHOW DATABASES LIKE 'pulse_bench'");
-  await connection.end();
-
-  return (rows as unknown[]).length ? `${base}/pulse_bench` : freshDatabase(base, 'pulse_bench');
 }
 
 interface Server {
@@ -171,11 +159,6 @@ async function settled(server: Server): Promise<{ statements: number; rss: numbe
     }
     previous = current;
   }
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
-  console.log(lines.join('\n'));
 }
 
 main().then(

@@ -1,5 +1,16 @@
 import { CreatePlatformTables1795420800000 } from './1795420800000-CreatePlatformTables';
 import { CreateAuditEntries1795600000000 } from './1795600000000-CreateAuditEntries';
+import { CreateRfmAndLifecycle1795700000000 } from './1795700000000-CreateRfmAndLifecycle';
+import { CreateSegments1795700100000 } from './1795700100000-CreateSegments';
+import { CreateJobLeases1795700200000 } from './1795700200000-CreateJobLeases';
+import { AddSegmentConditionIndexes1795700300000 } from './1795700300000-AddSegmentConditionIndexes';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
-export const MIGRATIONS = [CreatePlatformTables1795420800000, CreateAuditEntries1795600000000];
+export const MIGRATIONS = [
+  CreatePlatformTables1795420800000,
+  CreateAuditEntries1795600000000,
+  CreateRfmAndLifecycle1795700000000,
+  CreateSegments1795700100000,
+  CreateJobLeases1795700200000,
+  AddSegmentConditionIndexes1795700300000,
+];

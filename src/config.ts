@@ -1,5 +1,7 @@
 import { Role, ROLES } from './auth/principal';
+import { isTimeZone } from './kpis/periods';
 import type { BucketPolicy } from './ratelimit/token-bucket';
+import type { LifecycleThresholds } from './segments/lifecycle';
 
 /** Every setting Pulse reads, parsed and validated once at start-up. */
 export interface Config {
@@ -48,6 +50,19 @@ export interface Config {
   introspection: boolean;
   /** Browser origins allowed by CORS (`*` = any); empty sends no CORS headers. Defaults to none. */
   corsOrigins: string[];
+  /** Days of paid orders RFM scores look back over. Defaults to 365. */
+  rfmWindowDays: number;
+  /** Day thresholds of the lifecycle stages (see `LifecycleThresholds`). */
+  lifecycle: LifecycleThresholds;
+  /** IANA time zone in which report periods (days, weeks, months) begin. Defaults to `UTC`. */
+  reportingTimeZone: string;
+  /** Minutes between scheduled refreshes of all segments (0 = no schedule). Defaults to 60. */
+  segmentRefreshMinutes: number;
+  /**
+   * Seconds between ingestion storing rows and the segment refresh it triggers; ingestion in that
+   * time joins the same refresh (0 = ingestion triggers none). Defaults to 30.
+   */
+  segmentIngestionDebounceSeconds: number;
 }
 
 export type DatabaseConfig =
@@ -90,6 +105,17 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     introspection: readBoolean(env, 'PULSE_INTROSPECTION', true),
     corsOrigins: readOrigins(env, 'PULSE_CORS_ORIGINS'),
+    rfmWindowDays: readInt(env, 'PULSE_RFM_WINDOW_DAYS', 365, 1, 3650),
+    lifecycle: readLifecycle(env),
+    reportingTimeZone: readTimeZone(env, 'PULSE_REPORTING_TIME_ZONE'),
+    segmentRefreshMinutes: readInt(env, 'PULSE_SEGMENT_REFRESH_MINUTES', 60, 0, 10_080),
+    segmentIngestionDebounceSeconds: readInt(
+      env,
+      'PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS',
+      30,
+      0,
+      86_400,
+    ),
   };
 }
 
@@ -147,6 +173,39 @@ function readRateLimits(env: Env): Record<Role, BucketPolicy> {
   }
 
   return limits;
+}
+
+// Each stage must be reachable: NEW ends no later than ACTIVE, and ACTIVE before LAPSED.
+function readLifecycle(env: Env): LifecycleThresholds {
+  const thresholds = {
+    newDays: readInt(env, 'PULSE_LIFECYCLE_NEW_DAYS', 30, 1, 3650),
+    activeDays: readInt(env, 'PULSE_LIFECYCLE_ACTIVE_DAYS', 90, 1, 3650),
+    lapsedDays: readInt(env, 'PULSE_LIFECYCLE_LAPSED_DAYS', 180, 1, 3650),
+  };
+  if (thresholds.newDays > thresholds.activeDays) {
+    throw new Error(
+      `PULSE_LIFECYCLE_NEW_DAYS must not exceed PULSE_LIFECYCLE_ACTIVE_DAYS (${thresholds.activeDays}), got "${thresholds.newDays}"`,
+    );
+  }
+  if (thresholds.lapsedDays <= thresholds.activeDays) {
+    throw new Error(
+      `PULSE_LIFECYCLE_LAPSED_DAYS must exceed PULSE_LIFECYCLE_ACTIVE_DAYS (${thresholds.activeDays}), got "${thresholds.lapsedDays}"`,
+    );
+  }
+
+  return thresholds;
+}
+
+function readTimeZone(env: Env, name: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return 'UTC';
+  }
+  if (!isTimeZone(raw)) {
+    throw new Error(`${name} must be an IANA time zone such as Europe/Paris or UTC, got "${raw}"`);
+  }
+
+  return raw;
 }
 
 function readRedisUrl(env: Env): string | null {

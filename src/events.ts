@@ -10,3 +10,28 @@ export interface EventPublisher {
 
 /** A publisher that drops everything (command-line tools have no subscribers). */
 export const NO_EVENTS: EventPublisher = { publish: () => undefined };
+
+/** What ingestion stored rows into. */
+export type ChangedData = 'customers' | 'interactions' | 'orders';
+
+/**
+ * Tells listeners, after commit, that ingestion (API or CSV import) stored rows, so that data
+ * derived from them (segment membership) can be brought up to date. Listeners must return at
+ * once: they run inside the ingesting call, before its response is sent.
+ */
+export class DataChanges {
+  private readonly listeners = new Set<(data: ChangedData) => void>();
+
+  /** Adds a listener; the returned function removes it. */
+  listen(listener: (data: ChangedData) => void): () => void {
+    this.listeners.add(listener);
+
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(data: ChangedData): void {
+    for (const listener of this.listeners) {
+      listener(data);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ApiKeyService } from './apikeys/api-key.service';
-import type { Config } from './config';
-import { type EventPublisher, NO_EVENTS } from './events';
+import { type Config, loadConfig } from './config';
+import { DataChanges, type EventPublisher, NO_EVENTS } from './events';
 import { CustomerSummaryService } from './customers/customer-summary.service';
 import { CustomerService } from './customers/customer.service';
 import { InteractionService } from './interactions/interaction.service';
@@ -11,16 +11,32 @@ import { ContactPolicyService } from './privacy/contact-policy.service';
 import { ErasureService } from './privacy/erasure.service';
 import { exportSections } from './privacy/export-sections';
 import { CustomerExportService } from './privacy/export.service';
+import { ExplainService } from './segments/explain.service';
+import { LifecycleService } from './segments/lifecycle.service';
+import { RfmService } from './segments/rfm.service';
+import { SegmentMembersService } from './segments/segment-members.service';
+import { SegmentProfileService } from './segments/segment-profile.service';
+import { SegmentRefreshService } from './segments/segment-refresh.service';
+import { SegmentService } from './segments/segment.service';
 
 /** Every service, built once per process over one data source (the composition root's wiring). */
 export function createServices(
   db: DataSource,
-  config: Pick<Config, 'maxPageSize' | 'keyCacheSeconds'>,
+  config: Pick<Config, 'maxPageSize' | 'keyCacheSeconds'> &
+    Partial<Pick<Config, 'rfmWindowDays' | 'lifecycle' | 'reportingTimeZone'>>,
   events: EventPublisher = NO_EVENTS,
 ) {
   // Services that change personal data record it in the audit log in the same transaction.
   const audit = new AuditService(db, config.maxPageSize);
-  const customers = new CustomerService(db, config.maxPageSize, audit);
+  // Ingestion announces stored rows here; the server refreshes segments from it (src/jobs/).
+  const dataChanges = new DataChanges();
+  const customers = new CustomerService(db, config.maxPageSize, audit, dataChanges);
+  // Tools that build services without a full Config (CSV import, bench) get the defaults.
+  const analytics = { ...loadConfig({}), ...config };
+  const rfm = new RfmService(db, analytics.rfmWindowDays);
+  const lifecycle = new LifecycleService(db, analytics.lifecycle, analytics.reportingTimeZone);
+  // Segment rules read RFM scores and lifecycle stages: a full refresh recomputes them first.
+  const segmentRefresh = new SegmentRefreshService(db, events, [rfm, lifecycle]);
 
   return {
     db,
@@ -29,11 +45,17 @@ export function createServices(
     audit,
     customers,
     customerSummaries: new CustomerSummaryService(db),
-    interactions: new InteractionService(db, events),
-    orders: new OrderService(db),
+    interactions: new InteractionService(db, events, dataChanges),
+    orders: new OrderService(db, dataChanges),
+    dataChanges,
     contactPolicy: new ContactPolicyService(customers),
     customerExport: new CustomerExportService(db, audit, exportSections(audit)),
     erasure: new ErasureService(db, audit),
+    rfm,
+    lifecycle,
+    segments: new SegmentService(db, config.maxPageSize, segmentRefresh, new ExplainService(db)),
+    segmentMembers: new SegmentMembersService(db, config.maxPageSize),
+    segmentProfiles: new SegmentProfileService(db),
   };
 }
 

@@ -4,6 +4,8 @@ import { Argument, type Command } from 'commander';
 import { BATCH_SIZES, importCsv, type ImportSummary } from '../imports/csv-import';
 import { COLUMNS, IMPORT_KINDS, type ImportKind } from '../imports/csv-mapping';
 import { CHANNELS } from '../interactions/channel';
+import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
+import { createLog } from '../log';
 import { createServices } from '../services';
 import { withDatabase } from './bootstrap';
 
@@ -28,16 +30,43 @@ export function registerImportCommand(program: Command): void {
       const bar = progressBar(kind);
       bar.start(size, 0, { done: megabytes(0), size: megabytes(size) });
       let summary: ImportSummary;
+      let refreshed: boolean | null = null;
       try {
-        summary = await withDatabase((db, config) =>
-          importCsv(createServices(db, config), kind, file, {
+        summary = await withDatabase(async (db, config) => {
+          const services = createServices(db, config);
+          let stored = false;
+          services.dataChanges.listen(() => {
+            stored = true;
+          });
+          const imported = await importCsv(services, kind, file, {
             onProgress: (bytes) => bar.update(bytes, { done: megabytes(bytes) }),
-          }),
-        );
+          });
+          bar.stop();
+          // Like ingestion through the API, stored rows refresh segments; here at once, under
+          // the same lease as the servers' refreshes.
+          if (stored) {
+            refreshed = await new SegmentRefreshJob({
+              db,
+              log: createLog('warn', (line) => process.stderr.write(`${line}\n`)),
+              intervalMinutes: 0,
+              ingestionDebounceSeconds: 0,
+              refresh: (trigger) => services.segments.refreshAll(trigger),
+            }).runNow('INGESTION');
+          }
+
+          return imported;
+        });
       } finally {
         bar.stop();
       }
       printSummary(file, summary);
+      if (refreshed !== null) {
+        console.log(
+          refreshed
+            ? 'Segments refreshed.'
+            : 'Segments not refreshed: another instance is refreshing them now.',
+        );
+      }
       if (summary.rejected > 0) {
         process.exitCode = 1;
       }

@@ -4,6 +4,7 @@ import { containsPattern, uniqueViolation } from '../db/dialect';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
+import type { DataChanges } from '../events';
 import type { Channel } from '../interactions/channel';
 import { AuditAction, type Actor } from '../privacy/audit-record';
 import type { AuditService } from '../privacy/audit.service';
@@ -85,6 +86,7 @@ export class CustomerService {
     private readonly db: DataSource,
     private readonly maxPageSize: number,
     private readonly audit: AuditService,
+    private readonly changes: DataChanges,
   ) {}
 
   async get(id: number): Promise<CustomerEntity> {
@@ -265,7 +267,7 @@ export class CustomerService {
       seen.set(row.externalId, index);
     });
 
-    return inTransaction(this.db, async (tx) => {
+    const upserted = await inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);
       // Erased rows never come back: their external id is a random one of Pulse's own.
       const existing = await repository.findBy({
@@ -333,6 +335,11 @@ export class CustomerService {
 
       return result;
     });
+    if (upserted.created + upserted.updated > 0) {
+      this.changes.notify('customers');
+    }
+
+    return upserted;
   }
 
   /** Consents of customers, keyed by customer id (for the per-request loader). */
@@ -378,7 +385,7 @@ export class CustomerService {
       );
     });
     // A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join that scans every
-    // paid order; this form probes idx_orders_customer_status once per candidate customer.
+    // paid order; this form probes idx_orders_customer_status_time once per candidate customer.
     const firstPaid =
       "(SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID' LIMIT 1)";
     if (filter.hasOrdered != null) {

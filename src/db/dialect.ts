@@ -21,6 +21,16 @@ export function sqlInstant(db: HasConnection, date: Date): Date | string {
   return dialectOf(db) === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/**
+ * SQL for the whole days from instant `from` to instant `to` (both SQL expressions, `to` not
+ * earlier than `from`), counted in milliseconds so that both dialects round alike.
+ */
+export function wholeDaysBetween(db: HasConnection, from: string, to: string): string {
+  return dialectOf(db) === 'mysql'
+    ? `FLOOR(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) / 86400000000)`
+    : `(CAST(ROUND((julianday(${to}) - julianday(${from})) * 86400000) AS INTEGER) / 86400000)`;
+}
+
 /** Reads an instant that came back from raw SQL (a Date from mysql2, UTC text from SQLite). */
 export function parseInstant(value: unknown): Date | null {
   if (value === null || value === undefined) {
@@ -61,7 +71,11 @@ export async function insertSkippingDuplicates(
   const mysql = dialectOf(manager) === 'mysql';
   const q = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const conflict = mysql ? 'ON DUPLICATE KEY UPDATE `id` = `id`' : 'ON CONFLICT DO NOTHING';
+  // Assigning the first column to itself changes nothing, so MySQL reports 0 rows for it (any
+  // column does; tables keyed by name have no `id`).
+  const conflict = mysql
+    ? `ON DUPLICATE KEY UPDATE ${q(columns[0])} = ${q(columns[0])}`
+    : 'ON CONFLICT DO NOTHING';
   let inserted = 0;
   // 500 rows keep the placeholder count under SQLite's 32 766 and MySQL's 65 535 limits for
   // tables of up to 65 columns.
@@ -119,4 +133,71 @@ export function uniqueViolation(error: unknown): string | null {
 /** A LIKE pattern matching `text` anywhere, with `!` escaping wildcards (used as ESCAPE '!'). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[!%_]/g, (char) => `!${char}`)}%`;
+}
+
+/** A LIKE pattern matching text that begins with `text`, escaped as in `containsPattern`. */
+export function startsWithPattern(text: string): string {
+  return containsPattern(text).slice(1);
+}
+
+/** A piece of SQL with its `?` parameters, in order. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * What rule compilation (`segments/rule-sql.ts`, pure) needs to know about the dialect. JSON
+ * readers take a JSON text column and a `$.a.b` path (bound as a parameter) and give the value
+ * at the path, or NULL when the path is missing or holds another JSON type, so that a number
+ * stored as a string never matches a number condition on either dialect.
+ */
+export interface RuleDialect {
+  jsonText(column: string, path: string): SqlFragment;
+  jsonNumber(column: string, path: string): SqlFragment;
+  /** 1 for JSON true, 0 for JSON false. */
+  jsonBoolean(column: string, path: string): SqlFragment;
+  /** An instant as a parameter comparable with DATETIME(3) columns. */
+  instant(date: Date): unknown;
+}
+
+// SQLite's json_type names JSON types in lower case and reads the path itself; MySQL and
+// MariaDB need JSON_TYPE over JSON_EXTRACT (MariaDB keeps JSON as LONGTEXT, MySQL parses the
+// text column on the fly). The path is bound twice because the CASE reads it twice.
+const SQLITE_RULES: RuleDialect = {
+  jsonText: (column, path) => ({
+    sql: `(CASE WHEN json_type(${column}, ?) = 'text' THEN json_extract(${column}, ?) END)`,
+    params: [path, path],
+  }),
+  jsonNumber: (column, path) => ({
+    sql: `(CASE WHEN json_type(${column}, ?) IN ('integer', 'real') THEN json_extract(${column}, ?) END)`,
+    params: [path, path],
+  }),
+  jsonBoolean: (column, path) => ({
+    sql: `(CASE json_type(${column}, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`,
+    params: [path],
+  }),
+  instant: (date) => date.toISOString().replace('T', ' ').replace('Z', ''),
+};
+
+const MYSQL_RULES: RuleDialect = {
+  jsonText: (column, path) => ({
+    sql: `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${column}, ?)) = 'STRING' THEN JSON_UNQUOTE(JSON_EXTRACT(${column}, ?)) END)`,
+    params: [path, path],
+  }),
+  // `+ 0` turns the unquoted text into a DOUBLE on both MySQL and MariaDB.
+  jsonNumber: (column, path) => ({
+    sql: `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${column}, ?)) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN JSON_UNQUOTE(JSON_EXTRACT(${column}, ?)) + 0 END)`,
+    params: [path, path],
+  }),
+  jsonBoolean: (column, path) => ({
+    sql: `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${column}, ?)) = 'BOOLEAN' THEN (CASE WHEN JSON_UNQUOTE(JSON_EXTRACT(${column}, ?)) = 'true' THEN 1 ELSE 0 END) END)`,
+    params: [path, path],
+  }),
+  instant: (date) => date,
+};
+
+/** The dialect pieces segment rules compile with. */
+export function ruleDialectOf(db: HasConnection): RuleDialect {
+  return dialectOf(db) === 'mysql' ? MYSQL_RULES : SQLITE_RULES;
 }

@@ -2,9 +2,19 @@ import { ApiKeyEntity } from '../apikeys/api-key.entity';
 import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { InteractionEntity } from '../interactions/interaction.entity';
+import { JobLeaseEntity } from '../jobs/job-lease.entity';
 import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
 import { AuditEntryEntity } from '../privacy/audit-entry.entity';
+import { CustomerLifecycleEntity, LifecycleMoveEntity } from '../segments/lifecycle.entity';
+import { CustomerRfmEntity } from '../segments/rfm.entity';
+import {
+  SegmentMembershipEntity,
+  SegmentMembershipHistoryEntity,
+  SegmentRefreshEntity,
+  SegmentRefreshStagingEntity,
+} from '../segments/segment-membership.entity';
+import { SegmentEntity } from '../segments/segment.entity';
 
 /** Every table Pulse owns; the data source and the drift check read this list. */
 export const ENTITIES = [
@@ -16,4 +26,13 @@ export const ENTITIES = [
   OrderLineEntity,
   ApiKeyEntity,
   AuditEntryEntity,
+  CustomerRfmEntity,
+  CustomerLifecycleEntity,
+  LifecycleMoveEntity,
+  SegmentEntity,
+  SegmentMembershipEntity,
+  SegmentMembershipHistoryEntity,
+  SegmentRefreshEntity,
+  SegmentRefreshStagingEntity,
+  JobLeaseEntity,
 ];

@@ -6,11 +6,27 @@ import { dialectOf } from './dialect';
 // therefore queue behind each other; MySQL gets a pooled connection per transaction.
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
+/** Options of one transaction. */
+export interface TransactionOptions {
+  /**
+   * Run at READ COMMITTED on MySQL, where REPEATABLE READ would lock the gaps between index
+   * records: set-based writes over neighbouring key ranges (one segment's memberships next to
+   * another's) then deadlock each other. SQLite runs one writer at a time and ignores it.
+   * Defaults to false (the server's REPEATABLE READ).
+   */
+  readCommitted?: boolean;
+}
+
 /** Runs `work` in one transaction: all of its writes land, or none do. */
 export function inTransaction<T>(
   db: DataSource,
   work: (tx: EntityManager) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
+  if (options.readCommitted && dialectOf(db) === 'mysql') {
+    return db.transaction('READ COMMITTED', work);
+  }
+
   return serialized(db, () => db.transaction(work));
 }
 

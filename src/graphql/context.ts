@@ -6,6 +6,10 @@ import { createInteractionLoaders } from '../interactions/interaction.loaders';
 import { createOrderLoaders } from '../orders/order.loaders';
 import { AuditCollector } from '../privacy/audit-collector';
 import { createPrivacyLoaders } from '../privacy/privacy.loaders';
+import { createLifecycleLoaders } from '../segments/lifecycle.loaders';
+import { createRfmLoaders } from '../segments/rfm.loaders';
+import { createSegmentProfileLoaders } from '../segments/segment-profile.loaders';
+import { createSegmentLoaders } from '../segments/segment.loaders';
 import type { Services } from '../services';
 
 /** What every resolver sees: who calls, and this request's own loaders. */
@@ -30,6 +34,10 @@ export function createLoaders(services: Services, options: LoaderOptions) {
     ...createInteractionLoaders(services.interactions, options),
     ...createOrderLoaders(services.orders, options),
     ...createPrivacyLoaders(services.audit, services.contactPolicy, options),
+    ...createRfmLoaders(services.rfm, options),
+    ...createLifecycleLoaders(services.lifecycle, options),
+    ...createSegmentProfileLoaders(services.segmentProfiles, options),
+    ...createSegmentLoaders(services.segments, services.segmentMembers, options),
   };
 }
 

@@ -5,6 +5,7 @@ import { loadCustomer } from '../customers/customer.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
 import { toAuditEntry } from '../privacy/audit.mapper';
+import { toSegment } from '../segments/segment.mapper';
 import { PulseError } from '../errors';
 import type { PulseContext } from './context';
 import { decodeGlobalId } from './global-id';
@@ -51,6 +52,11 @@ const FETCHERS: Record<string, Fetcher> = {
     const row = await ctx.loaders.orderLineById.load(id);
 
     return row && toOrderLine(row);
+  },
+  Segment: async (ctx, id) => {
+    const row = await ctx.loaders.segmentById.load(id);
+
+    return row && toSegment(row);
   },
 };
 

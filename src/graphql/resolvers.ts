@@ -8,6 +8,14 @@ import {
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
 import { AuditResolver } from '../privacy/audit.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { CustomerLifecycleResolver, LifecycleResolver } from '../segments/lifecycle.resolver';
+import { CustomerRfmResolver } from '../segments/rfm.resolver';
+import { SegmentProfileResolver } from '../segments/segment-profile.resolver';
+import {
+  CustomerSegmentsResolver,
+  SegmentMembershipChangeResolver,
+  SegmentResolver,
+} from '../segments/segment.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class; a feature adds its resolvers here. */
@@ -21,4 +29,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ApiKeyResolver,
   AuditResolver,
   PrivacyResolver,
+  CustomerRfmResolver,
+  CustomerLifecycleResolver,
+  LifecycleResolver,
+  SegmentResolver,
+  SegmentMembershipChangeResolver,
+  CustomerSegmentsResolver,
+  SegmentProfileResolver,
 ];

@@ -6,6 +6,8 @@ import { instant, json, text } from '../db/columns';
 @Index('uq_interactions_client_event_id', ['clientEventId'], { unique: true })
 // Timelines read "latest N per customer"; KPIs scan by time and by type within time.
 @Index('idx_interactions_customer_time', ['customerId', 'occurredAt'])
+// Segment behaviour conditions count one customer's interactions on a channel in a window.
+@Index('idx_interactions_customer_channel_time', ['customerId', 'channel', 'occurredAt'])
 @Index('idx_interactions_time', ['occurredAt'])
 @Index('idx_interactions_type_time', ['type', 'occurredAt'])
 export class InteractionEntity {

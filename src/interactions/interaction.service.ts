@@ -3,7 +3,7 @@ import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.ser
 import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
 import { countPerParent, latestPerParent } from '../db/per-parent';
 import { inTransaction } from '../db/transaction';
-import type { EventPublisher } from '../events';
+import type { DataChanges, EventPublisher } from '../events';
 import type { Channel } from './channel';
 import { InteractionEntity } from './interaction.entity';
 import { InteractionTopic, toRecordedPayload } from './interaction.topics';
@@ -50,6 +50,7 @@ export class InteractionService {
   constructor(
     private readonly db: DataSource,
     private readonly events: EventPublisher,
+    private readonly changes: DataChanges,
   ) {}
 
   /**
@@ -88,6 +89,7 @@ export class InteractionService {
         rows.map((row) => row.clientEventId),
         storedAt,
       );
+      this.changes.notify('interactions');
     }
 
     return result;

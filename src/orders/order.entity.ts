@@ -6,8 +6,9 @@ import { instant, money, text } from '../db/columns';
 @Index('uq_orders_client_order_id', ['clientOrderId'], { unique: true })
 @Index('idx_orders_customer_time', ['customerId', 'orderedAt'])
 @Index('idx_orders_time', ['orderedAt'])
-// Covers "has paid orders" and "spend" per customer without reading the order rows.
-@Index('idx_orders_customer_status', ['customerId', 'status', 'amount'])
+// Covers "has paid orders", "spend" and paid orders in a time window per customer (summaries,
+// segment value conditions) without reading the order rows.
+@Index('idx_orders_customer_status_time', ['customerId', 'status', 'orderedAt', 'amount'])
 export class OrderEntity {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -4,6 +4,7 @@ import { insertSkippingDuplicates, runStatement, sqlInstant } from '../db/dialec
 import { countPerParent, latestPerParent } from '../db/per-parent';
 import { inTransaction } from '../db/transaction';
 import { badInput } from '../errors';
+import type { DataChanges } from '../events';
 import { OrderLineEntity } from './order-line.entity';
 import { OrderEntity } from './order.entity';
 
@@ -62,7 +63,10 @@ export const LINE_COLUMNS = [
 ];
 
 export class OrderService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly changes: DataChanges,
+  ) {}
 
   /**
    * Stores orders and their lines in one transaction. An order whose client order id is known
@@ -72,7 +76,7 @@ export class OrderService {
   async ingest(rows: OrderData[], field = 'input.orders'): Promise<OrderIngestResult> {
     const amounts = rows.map((row, index) => orderAmount(row, `${field}[${index}]`));
 
-    return inTransaction(this.db, async (tx) => {
+    const result = await inTransaction(this.db, async (tx) => {
       const customerIds = await resolveCustomerRefs(tx, rows, field);
       const known = await this.statusesOf(
         tx,
@@ -122,6 +126,11 @@ export class OrderService {
 
       return { accepted, duplicates: rows.length - accepted - statusUpdated, statusUpdated };
     });
+    if (result.accepted + result.statusUpdated > 0) {
+      this.changes.notify('orders');
+    }
+
+    return result;
   }
 
   byIds(ids: readonly number[]): Promise<OrderEntity[]> {

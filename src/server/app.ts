@@ -13,6 +13,7 @@ import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { LimitsOptions } from '../graphql/limits';
 import { limitsPlugin } from '../graphql/limits.plugin';
+import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
 import { createRateLimiter } from '../ratelimit/create-rate-limiter';
@@ -53,6 +54,14 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   if (config.adminKey) {
     await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
   }
+  const segmentRefresh = new SegmentRefreshJob({
+    db,
+    log,
+    intervalMinutes: config.segmentRefreshMinutes,
+    ingestionDebounceSeconds: config.segmentIngestionDebounceSeconds,
+    refresh: (trigger) => services.segments.refreshAll(trigger),
+  });
+  services.dataChanges.listen(() => segmentRefresh.requestAfterIngestion());
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
   const formatError = createFormatError(development, (error) =>
@@ -113,6 +122,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     formatError,
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  segmentRefresh.start();
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
 
@@ -129,6 +139,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       await Promise.race([closed, deadline]);
       httpServer.closeAllConnections();
       await apollo.stop();
+      await segmentRefresh.stop();
       await rateLimiter.close();
       if (!options.db) {
         await db.destroy();

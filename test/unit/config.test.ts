@@ -29,7 +29,37 @@ describe('loadConfig', () => {
       wsMaxMessageBytes: 64 * 1024,
       introspection: true,
       corsOrigins: [],
+      segmentRefreshMinutes: 60,
+      segmentIngestionDebounceSeconds: 30,
+      rfmWindowDays: 365,
+      lifecycle: { newDays: 30, activeDays: 90, lapsedDays: 180 },
+      reportingTimeZone: 'UTC',
     });
+  });
+
+  it('reads the RFM window, lifecycle thresholds and reporting time zone', () => {
+    expect(
+      loadConfig({
+        PULSE_RFM_WINDOW_DAYS: '730',
+        PULSE_LIFECYCLE_NEW_DAYS: '14',
+        PULSE_LIFECYCLE_ACTIVE_DAYS: '60',
+        PULSE_LIFECYCLE_LAPSED_DAYS: '61',
+        PULSE_REPORTING_TIME_ZONE: 'Europe/Paris',
+      }),
+    ).toMatchObject({
+      rfmWindowDays: 730,
+      lifecycle: { newDays: 14, activeDays: 60, lapsedDays: 61 },
+      reportingTimeZone: 'Europe/Paris',
+    });
+  });
+
+  it('reads the segment refresh schedule and ingestion debounce, 0 switching each off', () => {
+    expect(
+      loadConfig({
+        PULSE_SEGMENT_REFRESH_MINUTES: '0',
+        PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS: '5',
+      }),
+    ).toMatchObject({ segmentRefreshMinutes: 0, segmentIngestionDebounceSeconds: 5 });
   });
 
   it('reads query limits, introspection and CORS origins', () => {
@@ -174,6 +204,34 @@ describe('loadConfig', () => {
     [
       { PULSE_CORS_ORIGINS: 'https://ok.example.com,app.example.com' },
       'PULSE_CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com (no path or trailing slash), got "app.example.com"',
+    ],
+    [
+      { PULSE_SEGMENT_REFRESH_MINUTES: '-5' },
+      'PULSE_SEGMENT_REFRESH_MINUTES must be an integer between 0 and 10080, got "-5"',
+    ],
+    [
+      { PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS: '1.5' },
+      'PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS must be an integer between 0 and 86400, got "1.5"',
+    ],
+    [
+      { PULSE_RFM_WINDOW_DAYS: '0' },
+      'PULSE_RFM_WINDOW_DAYS must be an integer between 1 and 3650, got "0"',
+    ],
+    [
+      { PULSE_LIFECYCLE_ACTIVE_DAYS: 'ninety' },
+      'PULSE_LIFECYCLE_ACTIVE_DAYS must be an integer between 1 and 3650, got "ninety"',
+    ],
+    [
+      { PULSE_LIFECYCLE_NEW_DAYS: '100' },
+      'PULSE_LIFECYCLE_NEW_DAYS must not exceed PULSE_LIFECYCLE_ACTIVE_DAYS (90), got "100"',
+    ],
+    [
+      { PULSE_LIFECYCLE_LAPSED_DAYS: '90' },
+      'PULSE_LIFECYCLE_LAPSED_DAYS must exceed PULSE_LIFECYCLE_ACTIVE_DAYS (90), got "90"',
+    ],
+    [
+      { PULSE_REPORTING_TIME_ZONE: 'Mars/Olympus' },
+      'PULSE_REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Paris or UTC, got "Mars/Olympus"',
     ],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

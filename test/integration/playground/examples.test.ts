@@ -7,6 +7,7 @@ import { packageRoot } from '../../../src/playground/paths';
 import type { Services } from '../../../src/services';
 import { describeEachDialect } from '../support/dialects';
 import { createCustomers } from '../support/factories';
+import { createSegment } from '../segments/segment-support';
 import { collect, wsClient } from '../support/ws';
 
 // The playground's tabs, in order. A feature that adds an example adds its name here.
@@ -20,6 +21,8 @@ const EXPECTED = [
   'ExportCustomerData',
   'AuditLog',
   'ApiKeys',
+  'SegmentMembers',
+  'PreviewSegment',
 ];
 
 const examples = readExamples(packageRoot(__dirname));
@@ -42,9 +45,11 @@ describe('schema/examples.graphql', () => {
 
 describeEachDialect('example operations', (pulse) => {
   let customer: { id: string; externalId: string };
+  let segment: { id: string };
 
   beforeAll(async () => {
     [customer] = await createCustomers(pulse(), 1, () => ({ country: 'GB' }));
+    segment = await createSegment(pulse(), { kind: 'STATIC', externalIds: [customer.externalId] });
   });
 
   // Placeholders in the examples' variables stand for data the reader picks; here the
@@ -54,6 +59,7 @@ describeEachDialect('example operations', (pulse) => {
       '<a customer id from FindCustomers>': customer.id,
       '<any id>': customer.id,
       '<an externalId>': customer.externalId,
+      '<a segment id>': segment.id,
     };
     const text = (example.variables ?? '{}').replace(/"(<[^>"]+>)"/g, (_match, placeholder) => {
       if (!(placeholder in values)) {

@@ -63,6 +63,9 @@ export async function startTestPulse(
     seedDemo: false,
     logLevel: 'silent',
     shutdownTimeoutMs: 2000,
+    // A refresh triggered by a test's ingestion would run in the middle of later tests (and of
+    // their statement counts); tests of that refresh switch it on.
+    segmentIngestionDebounceSeconds: 0,
     ...overrides,
   };
   const app = await startPulse(config, { log: createLog(config.logLevel) });

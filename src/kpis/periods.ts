@@ -1,0 +1,159 @@
+/** Calendar periods that reports group by. Weeks are ISO weeks, starting on Monday. */
+export type Period = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER';
+
+/** One period as the UTC instants it spans: `start` included, `end` excluded. */
+export interface PeriodSpan {
+  start: Date;
+  end: Date;
+}
+
+/** A calendar date in the reporting time zone (month 1–12; Date.UTC normalises overflow). */
+interface WallDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `name` is an IANA time zone this runtime knows, such as `Europe/Paris` or `UTC`. */
+export function isTimeZone(name: string): boolean {
+  try {
+    formatterOf(name);
+
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The periods that overlap [from, to), in order, at most `limit` of them; each begins at local
+ * midnight in `timeZone` on the first day of its period, so the first may start before `from`.
+ */
+export function periodsBetween(
+  from: Date,
+  to: Date,
+  period: Period,
+  timeZone: string,
+  limit: number,
+): PeriodSpan[] {
+  const spans: PeriodSpan[] = [];
+  let wall = periodStartDate(wallDateOf(from, timeZone), period);
+  let start = midnightIn(wall, timeZone);
+  while (start < to && spans.length < limit) {
+    wall = nextPeriodDate(wall, period);
+    const end = midnightIn(wall, timeZone);
+    spans.push({ start, end });
+    start = end;
+  }
+
+  return spans;
+}
+
+function periodStartDate({ year, month, day }: WallDate, period: Period): WallDate {
+  switch (period) {
+    case 'DAY':
+      return { year, month, day };
+    case 'WEEK': {
+      const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+
+      return { year, month, day: day - ((weekday + 6) % 7) };
+    }
+    case 'MONTH':
+      return { year, month, day: 1 };
+    case 'QUARTER':
+      return { year, month: month - ((month - 1) % 3), day: 1 };
+    default:
+      return unreachable(period);
+  }
+}
+
+function nextPeriodDate({ year, month, day }: WallDate, period: Period): WallDate {
+  switch (period) {
+    case 'DAY':
+      return { year, month, day: day + 1 };
+    case 'WEEK':
+      return { year, month, day: day + 7 };
+    case 'MONTH':
+      return { year, month: month + 1, day };
+    case 'QUARTER':
+      return { year, month: month + 3, day };
+    default:
+      return unreachable(period);
+  }
+}
+
+/**
+ * The instant of 00:00 on `date` in `timeZone`. The zone's offset is read at a first guess and
+ * again at the result, which is exact except where midnight itself is skipped by a DST change
+ * (a few zones); then the result is the first instant after the gap.
+ */
+function midnightIn(date: WallDate, timeZone: string): Date {
+  const wallAsUtc = Date.UTC(date.year, date.month - 1, date.day);
+  const guess = wallAsUtc - offsetAt(wallAsUtc, timeZone);
+
+  return new Date(wallAsUtc - offsetAt(guess, timeZone));
+}
+
+/** Local time minus UTC at `instant`, in milliseconds. */
+function offsetAt(instant: number, timeZone: string): number {
+  const parts = wallPartsOf(new Date(instant), timeZone);
+  const asUtc = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
+
+  return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+function wallDateOf(instant: Date, timeZone: string): WallDate {
+  const { year, month, day } = wallPartsOf(instant, timeZone);
+
+  return { year, month, day };
+}
+
+function wallPartsOf(instant: Date, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const part of formatterOf(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') {
+      parts[part.type] = Number(part.value);
+    }
+  }
+
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
+}
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+
+  return formatter;
+}
+
+function unreachable(value: never): never {
+  throw new Error(`Unknown period ${String(value)}`);
+}
