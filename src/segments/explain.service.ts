@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ruleDialectOf } from '../db/dialect';
 import { notFound } from '../errors';
 import { type ExplainNode, explainQuery, explanationOf } from './explain';
-import type { SegmentDefinition } from './rule-tree';
+import type { SegmentDefinition } from './rule-definition';
 
 /** Explains a rule for one customer: each node, whether it holds, and the values seen. */
 export class ExplainService {

@@ -17,7 +17,7 @@ import type {
   Scalar,
   SegmentDefinition,
   ValueCondition,
-} from './rule-tree';
+} from './rule-definition';
 
 // Why a customer is or is not in a segment: every node of the rule with whether it holds and,
 // for conditions, the value seen. All conditions are evaluated by ONE statement for the one

@@ -5,7 +5,6 @@ import {
   startsWithPattern,
 } from '../db/dialect';
 import {
-  jsonPath,
   type BehaviourCondition,
   type IntRange,
   type Operator,
@@ -15,7 +14,8 @@ import {
   type Scalar,
   type SegmentDefinition,
   type ValueCondition,
-} from './rule-tree';
+} from './rule-definition';
+import { jsonPath } from './rule-tree';
 
 // Compiles a validated definition to one boolean SQL expression over `customers c`. Every
 // value, JSON path and LIKE pattern is a bound parameter: the only text that reaches the SQL is

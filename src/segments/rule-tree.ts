@@ -2,115 +2,43 @@ import { badInput } from '../errors';
 import { CHANNELS, type Channel } from '../interactions/channel';
 import { LifecycleStage } from './lifecycle-stage';
 import { RfmGroup } from './rfm-group';
+import {
+  present,
+  record,
+  allowOnly,
+  forbid,
+  oneOf,
+  enumList,
+  text,
+  attributePath,
+  date,
+  instant,
+} from './rule-input';
+import {
+  DEFINITION_VERSION,
+  type Operator,
+  type Scalar,
+  type ProfileField,
+  type AttributeType,
+  type Occurrence,
+  type CountComparison,
+  type TimeRelation,
+  type ValueMetric,
+  type RuleWindow,
+  type ProfileCondition,
+  type BehaviourCondition,
+  type ValueCondition,
+  type IntRange,
+  type MembershipCondition,
+  type RfmCondition,
+  type LifecycleCondition,
+  type RuleNode,
+  type SegmentDefinition,
+} from './rule-definition';
 
-// The rule language of RULE segments: its types, as stored in `segments.definition`, and the
-// one validator every definition passes before it is stored, previewed or compiled. Semantics
+// The one validator every rule definition passes before it is stored, previewed or compiled
+// (the types are in rule-definition.ts). Semantics
 // (absent values, windows) are documented in README ("Segments") and implemented in rule-sql.ts.
-
-export const DEFINITION_VERSION = 1;
-
-export type Operator =
-  | 'EQ'
-  | 'NEQ'
-  | 'IN'
-  | 'NOT_IN'
-  | 'GT'
-  | 'GTE'
-  | 'LT'
-  | 'LTE'
-  | 'BETWEEN'
-  | 'CONTAINS'
-  | 'STARTS_WITH'
-  | 'IS_SET'
-  | 'IS_NOT_SET';
-export type Scalar = string | number | boolean;
-export type ProfileField =
-  'COUNTRY' | 'CITY' | 'GENDER' | 'AGE' | 'SIGNED_UP_AT' | 'CONSENT' | 'ATTRIBUTE';
-export type AttributeType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATE';
-export type Occurrence = 'COUNT' | 'NONE' | 'FIRST' | 'LAST';
-export type CountComparison = 'AT_LEAST' | 'AT_MOST' | 'EXACTLY';
-export type TimeRelation = 'BEFORE' | 'AFTER';
-export type ValueMetric =
-  | 'ORDER_COUNT'
-  | 'TOTAL_SPENT'
-  | 'AVERAGE_ORDER_VALUE'
-  | 'DAYS_SINCE_LAST_ORDER'
-  | 'DAYS_SINCE_LAST_INTERACTION';
-
-/** `lastDays`: from now minus that many days up to now; `from`/`to`: ISO instants, `to` excluded. */
-export type RuleWindow = { lastDays: number } | { from: string; to: string };
-
-export interface ProfileCondition {
-  field: ProfileField;
-  operator: Operator;
-  value?: Scalar;
-  /** IN / NOT_IN: the list; BETWEEN: `[low, high]`, both included. */
-  values?: Scalar[];
-  /** ATTRIBUTE: dotted path into `customers.attributes`, e.g. `loyalty.tier`. */
-  path?: string;
-  /** ATTRIBUTE: which JSON values count; values of another JSON type count as absent. */
-  type?: AttributeType;
-  /** CONSENT: the channel whose consent is compared (GRANTED / DENIED). */
-  channel?: Channel;
-}
-
-export interface BehaviourCondition {
-  channel?: Channel;
-  type?: string;
-  property?: { path: string; equals: Scalar };
-  occurrence: Occurrence;
-  comparison?: CountComparison;
-  times?: number;
-  window?: RuleWindow;
-  relation?: TimeRelation;
-  at?: string;
-  daysAgo?: number;
-}
-
-export interface ValueCondition {
-  metric: ValueMetric;
-  operator: Operator;
-  value?: number;
-  values?: number[];
-  window?: RuleWindow;
-}
-
-export interface IntRange {
-  min?: number;
-  max?: number;
-}
-
-export interface MembershipCondition {
-  segmentId: number;
-  isMember: boolean;
-}
-
-export interface RfmCondition {
-  groups?: RfmGroup[];
-  r?: IntRange;
-  f?: IntRange;
-  m?: IntRange;
-}
-
-export interface LifecycleCondition {
-  stages: LifecycleStage[];
-}
-
-export type RuleNode =
-  | { all: RuleNode[] }
-  | { any: RuleNode[] }
-  | { not: RuleNode }
-  | { profile: ProfileCondition }
-  | { behaviour: BehaviourCondition }
-  | { value: ValueCondition }
-  | { membership: MembershipCondition }
-  | { rfm: RfmCondition }
-  | { lifecycle: LifecycleCondition };
-
-export interface SegmentDefinition {
-  version: typeof DEFINITION_VERSION;
-  root: RuleNode;
-}
 
 /** Deepest nesting of groups accepted (the root is depth 1). */
 export const MAX_RULE_DEPTH = 8;
@@ -119,7 +47,6 @@ export const MAX_RULE_NODES = 100;
 /** Longest relative window or day count, about ten years. */
 export const MAX_DAYS = 3650;
 const MAX_LIST = 100;
-const MAX_TEXT = 200;
 const NODE_KEYS = [
   'all',
   'any',
@@ -169,7 +96,6 @@ const METRICS: ValueMetric[] = [
   'DAYS_SINCE_LAST_ORDER',
   'DAYS_SINCE_LAST_INTERACTION',
 ];
-const PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}$/;
 
 /**
  * Validates an untrusted definition (`{ version: 1, root }`) and returns a clean copy: only
@@ -592,88 +518,4 @@ function parseWindow(input: unknown, field: string): RuleWindow {
 
 function days(value: unknown, field: string, min: number): number {
   return typedValue(value, 'integer', field, [], { min, max: MAX_DAYS }) as number;
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function record(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badInput('must be an object', field);
-  }
-
-  return value as Record<string, unknown>;
-}
-
-function allowOnly(object: Record<string, unknown>, keys: readonly string[], field: string): void {
-  const unknown = Object.keys(object).find((key) => !keys.includes(key));
-  if (unknown !== undefined) {
-    throw badInput(
-      `unknown field "${unknown}"; expected one of ${keys.join(', ')}`,
-      `${field}.${unknown}`,
-    );
-  }
-}
-
-function forbid(object: Record<string, unknown>, key: string, why: string, field: string): void {
-  if (present(object[key])) {
-    throw badInput(`${key} ${why}`, `${field}.${key}`);
-  }
-}
-
-function oneOf(value: unknown, choices: readonly string[], field: string): string {
-  if (typeof value !== 'string' || !choices.includes(value)) {
-    throw badInput(`must be one of ${choices.join(', ')}`, field);
-  }
-
-  return value;
-}
-
-function enumList(value: unknown, choices: readonly string[], field: string): string[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw badInput('needs at least one value', field);
-  }
-
-  return [...new Set(value.map((item, i) => oneOf(item, choices, `${field}[${i}]`)))];
-}
-
-function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) {
-    throw badInput(`must be a string of 1 to ${MAX_TEXT} characters`, field);
-  }
-
-  return value;
-}
-
-function attributePath(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !PATH.test(value)) {
-    throw badInput('must be a dotted path of up to 5 names (letters, digits, _)', field);
-  }
-
-  return value;
-}
-
-function date(value: unknown, field: string): string {
-  const valid =
-    typeof value === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!valid) {
-    throw badInput('must be a date as YYYY-MM-DD', field);
-  }
-
-  return value;
-}
-
-function instant(value: unknown, field: string): string {
-  const time =
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value)
-      ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
-      : NaN;
-  if (Number.isNaN(time)) {
-    throw badInput('must be an ISO 8601 date or date-time', field);
-  }
-
-  return new Date(time).toISOString();
 }

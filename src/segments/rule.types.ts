@@ -6,7 +6,7 @@ import { LifecycleStage } from './lifecycle-stage';
 import './lifecycle.types';
 import { RfmGroup } from './rfm-group';
 import './rfm.types';
-import { DEFINITION_VERSION, type RuleNode, type SegmentDefinition } from './rule-tree';
+import { DEFINITION_VERSION, type RuleNode, type SegmentDefinition } from './rule-definition';
 
 // The typed GraphQL input of a rule. It mirrors the stored tree (rule-tree.ts) field for field;
 // values whose type depends on the field (string, number, boolean, date) are JSON and are

@@ -2,7 +2,7 @@ import { toGlobalId } from '../graphql/global-id';
 import type { SegmentRefreshEntity } from './segment-membership.entity';
 import type { SegmentEntity } from './segment.entity';
 import { definitionForClient } from './rule.types';
-import type { SegmentDefinition } from './rule-tree';
+import type { SegmentDefinition } from './rule-definition';
 import type { SegmentMembershipChangedPayload } from './segment.topics';
 import {
   Segment,

@@ -9,7 +9,8 @@ import type { ExplainService } from './explain.service';
 import type { LifecycleStage } from './lifecycle-stage';
 import type { RfmGroup } from './rfm-group';
 import { compileDefinition } from './rule-sql';
-import { parseDefinition, referencedSegmentIds, type SegmentDefinition } from './rule-tree';
+import { type SegmentDefinition } from './rule-definition';
+import { parseDefinition, referencedSegmentIds } from './rule-tree';
 import type { RefreshTrigger } from './segment-membership.entity';
 import { findCycle } from './segment-order';
 import {

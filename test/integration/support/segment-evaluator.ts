@@ -4,7 +4,7 @@ import type {
   RuleWindow,
   Scalar,
   SegmentDefinition,
-} from '../../../src/segments/rule-tree';
+} from '../../../src/segments/rule-definition';
 import {
   CITIES,
   type GeneratedCustomer,
