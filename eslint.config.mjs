@@ -97,6 +97,7 @@ export default tseslint.config(
       'src/segments/lifecycle-stage.ts',
       'src/segments/segment-order.ts',
       'src/kpis/periods.ts',
+      'src/kpis/explain-change.ts',
       'src/errors.ts',
       'src/config.ts',
     ],

@@ -5,7 +5,9 @@ import autocannon from 'autocannon';
 import { Role } from '../src/auth/principal';
 import { createLog } from '../src/log';
 import { createServices } from '../src/services';
+import { alertsWsBench } from './alerts-ws';
 import { benchDatabase, benchServer, openSeeded, printTable } from './database';
+import { kpiBench } from './kpis';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { segmentBench } from './segments';
 
@@ -18,21 +20,31 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-// BENCH_ONLY=load or BENCH_ONLY=segments runs one part; both run by default.
-const PARTS = ['load', 'segments'] as const;
+// BENCH_ONLY=load, segments, kpis or alerts runs one part; all run by default.
+const PARTS = ['load', 'segments', 'kpis', 'alerts'] as const;
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
     throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}, got "${only}"`);
   }
-  const server = await benchServer();
-  const url = process.env.BENCH_MYSQL_URL ?? (await benchDatabase(server, 'pulse_bench'));
-  if (only !== 'segments') {
-    await loadBench(url);
+  const runs = (part: (typeof PARTS)[number]) => only === undefined || only === part;
+  // The alerts part brings its own SQLite database: it measures fan-out, not SQL.
+  if (runs('load') || runs('segments') || runs('kpis')) {
+    const server = await benchServer();
+    const url = process.env.BENCH_MYSQL_URL ?? (await benchDatabase(server, 'pulse_bench'));
+    if (runs('load')) {
+      await loadBench(url);
+    }
+    if (runs('segments')) {
+      await segmentBench(server, url, CUSTOMERS);
+    }
+    if (runs('kpis')) {
+      await kpiBench(url, CUSTOMERS);
+    }
   }
-  if (only !== 'load') {
-    await segmentBench(server, url, CUSTOMERS);
+  if (runs('alerts')) {
+    await alertsWsBench();
   }
 }
 

@@ -4,6 +4,10 @@ import { CreateRfmAndLifecycle1795700000000 } from './1795700000000-CreateRfmAnd
 import { CreateSegments1795700100000 } from './1795700100000-CreateSegments';
 import { CreateJobLeases1795700200000 } from './1795700200000-CreateJobLeases';
 import { AddSegmentConditionIndexes1795700300000 } from './1795700300000-AddSegmentConditionIndexes';
+import { CreateKpis1795800000000 } from './1795800000000-CreateKpis';
+import { CreateAlerts1795800100000 } from './1795800100000-CreateAlerts';
+import { CreateWebhookDeliveries1795800200000 } from './1795800200000-CreateWebhookDeliveries';
+import { CoverInteractionTypeIndex1795800300000 } from './1795800300000-CoverInteractionTypeIndex';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -13,4 +17,8 @@ export const MIGRATIONS = [
   CreateSegments1795700100000,
   CreateJobLeases1795700200000,
   AddSegmentConditionIndexes1795700300000,
+  CreateKpis1795800000000,
+  CreateAlerts1795800100000,
+  CreateWebhookDeliveries1795800200000,
+  CoverInteractionTypeIndex1795800300000,
 ];

@@ -63,6 +63,17 @@ export interface Config {
    * time joins the same refresh (0 = ingestion triggers none). Defaults to 30.
    */
   segmentIngestionDebounceSeconds: number;
+  /** Minutes between scheduled KPI evaluations (0 = no schedule). Defaults to 15. */
+  kpiEvaluationMinutes: number;
+  /** Months of history a cold KPI evaluation computes. Defaults to 18. */
+  kpiHistoryMonths: number;
+  /** Days after its end during which a KPI period is still recomputed. Defaults to 3. */
+  kpiLateDataDays: number;
+  /**
+   * Attempts to deliver one alert webhook before it is FAILED; retries back off 1 s, 2 s, 4 s…
+   * Defaults to 6.
+   */
+  webhookMaxAttempts: number;
 }
 
 export type DatabaseConfig =
@@ -116,6 +127,10 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       86_400,
     ),
+    kpiEvaluationMinutes: readInt(env, 'PULSE_KPI_EVALUATION_MINUTES', 15, 0, 10_080),
+    kpiHistoryMonths: readInt(env, 'PULSE_KPI_HISTORY_MONTHS', 18, 1, 120),
+    kpiLateDataDays: readInt(env, 'PULSE_KPI_LATE_DATA_DAYS', 3, 0, 365),
+    webhookMaxAttempts: readInt(env, 'PULSE_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
   };
 }
 

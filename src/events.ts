@@ -11,6 +11,21 @@ export interface EventPublisher {
 /** A publisher that drops everything (command-line tools have no subscribers). */
 export const NO_EVENTS: EventPublisher = { publish: () => undefined };
 
+/**
+ * The other end of the same pub/sub, for services that stream events themselves (alert
+ * subscriptions replay stored events before the live ones).
+ */
+export interface EventSource {
+  subscribe(topic: string): AsyncIterable<unknown>;
+}
+
+/** A source with no events (command-line tools serve no subscriptions). */
+export const NO_EVENT_SOURCE: EventSource = {
+  subscribe: async function* () {
+    // yields nothing
+  },
+};
+
 /** What ingestion stored rows into. */
 export type ChangedData = 'customers' | 'interactions' | 'orders';
 

@@ -1,7 +1,18 @@
 import type { DataSource } from 'typeorm';
+import { AlertEventService } from './alerts/alert-event.service';
+import { AlertRuleService } from './alerts/alert-rule.service';
+import { AlertService } from './alerts/alert.service';
+import { WebhookDispatcher } from './alerts/webhook-dispatcher';
+import { WebhookService } from './alerts/webhook.service';
 import { ApiKeyService } from './apikeys/api-key.service';
 import { type Config, loadConfig } from './config';
-import { DataChanges, type EventPublisher, NO_EVENTS } from './events';
+import {
+  DataChanges,
+  type EventPublisher,
+  type EventSource,
+  NO_EVENT_SOURCE,
+  NO_EVENTS,
+} from './events';
 import { CustomerSummaryService } from './customers/customer-summary.service';
 import { CustomerService } from './customers/customer.service';
 import { InteractionService } from './interactions/interaction.service';
@@ -11,6 +22,10 @@ import { ContactPolicyService } from './privacy/contact-policy.service';
 import { ErasureService } from './privacy/erasure.service';
 import { exportSections } from './privacy/export-sections';
 import { CustomerExportService } from './privacy/export.service';
+import { KpiBreakdownService } from './kpis/kpi-breakdown.service';
+import { KpiEvaluationService } from './kpis/kpi-evaluation.service';
+import { KpiValuesService } from './kpis/kpi-values.service';
+import { KpiService } from './kpis/kpi.service';
 import { ExplainService } from './segments/explain.service';
 import { LifecycleService } from './segments/lifecycle.service';
 import { RfmService } from './segments/rfm.service';
@@ -23,8 +38,19 @@ import { SegmentService } from './segments/segment.service';
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'maxPageSize' | 'keyCacheSeconds'> &
-    Partial<Pick<Config, 'rfmWindowDays' | 'lifecycle' | 'reportingTimeZone'>>,
+    Partial<
+      Pick<
+        Config,
+        | 'rfmWindowDays'
+        | 'lifecycle'
+        | 'reportingTimeZone'
+        | 'webhookMaxAttempts'
+        | 'kpiHistoryMonths'
+        | 'kpiLateDataDays'
+      >
+    >,
   events: EventPublisher = NO_EVENTS,
+  eventSource: EventSource = NO_EVENT_SOURCE,
 ) {
   // Services that change personal data record it in the audit log in the same transaction.
   const audit = new AuditService(db, config.maxPageSize);
@@ -37,6 +63,24 @@ export function createServices(
   const lifecycle = new LifecycleService(db, analytics.lifecycle, analytics.reportingTimeZone);
   // Segment rules read RFM scores and lifecycle stages: a full refresh recomputes them first.
   const segmentRefresh = new SegmentRefreshService(db, events, [rfm, lifecycle]);
+  const kpiValues = new KpiValuesService(db, analytics.reportingTimeZone);
+  const kpiEvaluation = new KpiEvaluationService(db, kpiValues, events, {
+    timeZone: analytics.reportingTimeZone,
+    historyMonths: analytics.kpiHistoryMonths,
+    lateDataDays: analytics.kpiLateDataDays,
+  });
+  const alertRules = new AlertRuleService(db, config.maxPageSize);
+  // Sends only once the server starts it; command-line tools that build services never do.
+  const webhooks = new WebhookService(
+    db,
+    config.maxPageSize,
+    new WebhookDispatcher(db, { maxAttempts: analytics.webhookMaxAttempts }),
+  );
+  const alerts = new AlertService(db, events, alertRules);
+  // Webhooks are a second channel for the same stored events, handed over after commit.
+  alerts.onEvents((stored) => webhooks.enqueue(stored));
+  // Rules are judged after every KPI evaluation, under its lease (one instance at a time).
+  kpiEvaluation.onEvaluated((evaluated, now) => alerts.evaluate(evaluated, now));
 
   return {
     db,
@@ -56,6 +100,14 @@ export function createServices(
     segments: new SegmentService(db, config.maxPageSize, segmentRefresh, new ExplainService(db)),
     segmentMembers: new SegmentMembersService(db, config.maxPageSize),
     segmentProfiles: new SegmentProfileService(db),
+    kpis: new KpiService(db, config.maxPageSize, analytics.reportingTimeZone),
+    kpiValues,
+    kpiEvaluation,
+    kpiBreakdowns: new KpiBreakdownService(db, kpiValues, analytics.reportingTimeZone),
+    webhooks,
+    alertRules,
+    alerts,
+    alertEvents: new AlertEventService(db, config.maxPageSize, eventSource),
   };
 }
 

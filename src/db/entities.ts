@@ -1,8 +1,13 @@
+import { AlertEventEntity } from '../alerts/alert-event.entity';
+import { AlertRuleEntity } from '../alerts/alert-rule.entity';
+import { WebhookDeliveryEntity } from '../alerts/webhook-delivery.entity';
 import { ApiKeyEntity } from '../apikeys/api-key.entity';
 import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { JobLeaseEntity } from '../jobs/job-lease.entity';
+import { KpiValueEntity } from '../kpis/kpi-value.entity';
+import { KpiEntity } from '../kpis/kpi.entity';
 import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
 import { AuditEntryEntity } from '../privacy/audit-entry.entity';
@@ -35,4 +40,9 @@ export const ENTITIES = [
   SegmentRefreshEntity,
   SegmentRefreshStagingEntity,
   JobLeaseEntity,
+  KpiEntity,
+  KpiValueEntity,
+  AlertRuleEntity,
+  AlertEventEntity,
+  WebhookDeliveryEntity,
 ];

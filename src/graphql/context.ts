@@ -1,8 +1,11 @@
+import { createAlertLoaders } from '../alerts/alert.loaders';
+import { createWebhookLoaders } from '../alerts/webhook.loaders';
 import { createApiKeyLoaders } from '../apikeys/api-key.loaders';
 import type { Principal } from '../auth/principal';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import type { LoaderOptions } from '../db/loaders';
 import { createInteractionLoaders } from '../interactions/interaction.loaders';
+import { createKpiLoaders } from '../kpis/kpi.loaders';
 import { createOrderLoaders } from '../orders/order.loaders';
 import { AuditCollector } from '../privacy/audit-collector';
 import { createPrivacyLoaders } from '../privacy/privacy.loaders';
@@ -19,6 +22,11 @@ export interface PulseContext {
   requestId: string;
   /** The customers whose personal data this request has read, for the audit log. */
   audit: AuditCollector;
+  /**
+   * For custom subscribe functions (alertEvents), which type-graphql calls without a resolver
+   * instance; resolvers use their constructor's services.
+   */
+  services: Services;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -38,6 +46,9 @@ export function createLoaders(services: Services, options: LoaderOptions) {
     ...createLifecycleLoaders(services.lifecycle, options),
     ...createSegmentProfileLoaders(services.segmentProfiles, options),
     ...createSegmentLoaders(services.segments, services.segmentMembers, options),
+    ...createKpiLoaders(services.kpis, options),
+    ...createWebhookLoaders(services.webhooks, options),
+    ...createAlertLoaders(services.alertRules, services.alertEvents, options),
   };
 }
 
@@ -52,5 +63,6 @@ export function createContext(
     requestId,
     loaders: createLoaders(services, options),
     audit: new AuditCollector(principal, requestId),
+    services,
   };
 }

@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { toAlertEvent, toAlertRule } from '../alerts/alert.mapper';
+import { toWebhookDelivery } from '../alerts/webhook.mapper';
 import { toApiKey } from '../apikeys/api-key.mapper';
 import { READERS, Role } from '../auth/principal';
 import { loadCustomer } from '../customers/customer.mapper';
@@ -26,6 +28,16 @@ function adminOnly(what: string, fetch: Fetcher): Fetcher {
 // Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
 // costs one query per type, not one per id.
 const FETCHERS: Record<string, Fetcher> = {
+  AlertEvent: async (ctx, id) => {
+    const row = await ctx.loaders.alertEventById.load(id);
+
+    return row && toAlertEvent(row);
+  },
+  AlertRule: async (ctx, id) => {
+    const row = await ctx.loaders.alertRuleById.load(id);
+
+    return row && toAlertRule(row);
+  },
   // Key metadata and the audit log are ADMIN's alone, whichever path asks for them.
   ApiKey: adminOnly('API keys', async (ctx, id) => {
     const row = await ctx.loaders.apiKeyById.load(id);
@@ -58,6 +70,11 @@ const FETCHERS: Record<string, Fetcher> = {
 
     return row && toSegment(row);
   },
+  WebhookDelivery: adminOnly('the webhook delivery log', async (ctx, id) => {
+    const row = await ctx.loaders.webhookDeliveryById.load(id);
+
+    return row && toWebhookDelivery(row);
+  }),
 };
 
 @Resolver()

@@ -1,10 +1,14 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AlertEventResolver, AlertRuleResolver } from '../alerts/alert.resolver';
+import { WebhookResolver } from '../alerts/webhook.resolver';
 import { ApiKeyResolver } from '../apikeys/api-key.resolver';
 import { CustomerResolver } from '../customers/customer.resolver';
 import {
   CustomerInteractionsResolver,
   InteractionResolver,
 } from '../interactions/interaction.resolver';
+import { KpiDriversResolver } from '../kpis/kpi-drivers.resolver';
+import { KpiResolver } from '../kpis/kpi.resolver';
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
 import { AuditResolver } from '../privacy/audit.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
@@ -36,4 +40,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SegmentMembershipChangeResolver,
   CustomerSegmentsResolver,
   SegmentProfileResolver,
+  KpiResolver,
+  KpiDriversResolver,
+  WebhookResolver,
+  AlertRuleResolver,
+  AlertEventResolver,
 ];

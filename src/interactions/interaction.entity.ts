@@ -9,7 +9,8 @@ import { instant, json, text } from '../db/columns';
 // Segment behaviour conditions count one customer's interactions on a channel in a window.
 @Index('idx_interactions_customer_channel_time', ['customerId', 'channel', 'occurredAt'])
 @Index('idx_interactions_time', ['occurredAt'])
-@Index('idx_interactions_type_time', ['type', 'occurredAt'])
+// Covers KPI reads of one type over time with the customer (no row lookups).
+@Index('idx_interactions_type_time_customer', ['type', 'occurredAt', 'customerId'])
 export class InteractionEntity {
   @PrimaryGeneratedColumn()
   id!: number;

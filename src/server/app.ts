@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { createPubSub } from '@graphql-yoga/subscription';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { DataSource } from 'typeorm';
 import { Role } from '../auth/principal';
@@ -13,12 +12,14 @@ import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { LimitsOptions } from '../graphql/limits';
 import { limitsPlugin } from '../graphql/limits.plugin';
+import { KpiEvaluationJob } from '../jobs/kpi-evaluation.job';
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
 import { createRateLimiter } from '../ratelimit/create-rate-limiter';
 import { createServices, type Services } from '../services';
 import { createHttpHandler } from './http-server';
+import { createPulsePubSub } from './pubsub';
 import { startWsServer } from './ws-server';
 
 /** A running Pulse: HTTP and WebSocket on one port, over one data source. */
@@ -46,11 +47,14 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const { log } = options;
   const loaderOptions = options.loaderOptions ?? { batch: true };
   const db = options.db ?? (await openDatabase(config.database, log));
-  // In-process pub/sub: events reach subscribers of this instance.
-  const pubSub = createPubSub();
-  const services = createServices(db, config, {
-    publish: (topic, payload) => pubSub.publish(topic, payload),
-  });
+  // Through Redis when REDIS_URL is set: events then reach subscribers of every instance.
+  const { pubSub, close: closePubSub } = createPulsePubSub(config, log);
+  const services = createServices(
+    db,
+    config,
+    { publish: (topic, payload) => pubSub.publish(topic, payload) },
+    { subscribe: (topic) => pubSub.subscribe(topic) },
+  );
   if (config.adminKey) {
     await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
   }
@@ -62,6 +66,12 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     refresh: (trigger) => services.segments.refreshAll(trigger),
   });
   services.dataChanges.listen(() => segmentRefresh.requestAfterIngestion());
+  const kpiEvaluation = new KpiEvaluationJob({
+    db,
+    log,
+    intervalMinutes: config.kpiEvaluationMinutes,
+    evaluate: (now) => services.kpiEvaluation.evaluate(now),
+  });
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
   const formatError = createFormatError(development, (error) =>
@@ -123,6 +133,8 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   segmentRefresh.start();
+  kpiEvaluation.start();
+  services.webhooks.start();
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
 
@@ -140,7 +152,10 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       httpServer.closeAllConnections();
       await apollo.stop();
       await segmentRefresh.stop();
+      await kpiEvaluation.stop();
+      await services.webhooks.stop();
       await rateLimiter.close();
+      await closePubSub();
       if (!options.db) {
         await db.destroy();
       }

@@ -34,6 +34,13 @@ describe('loadConfig', () => {
       rfmWindowDays: 365,
       lifecycle: { newDays: 30, activeDays: 90, lapsedDays: 180 },
       reportingTimeZone: 'UTC',
+      webhookMaxAttempts: 6,
+    });
+  });
+
+  it('reads the attempts per alert webhook delivery', () => {
+    expect(loadConfig({ PULSE_WEBHOOK_MAX_ATTEMPTS: '3' })).toMatchObject({
+      webhookMaxAttempts: 3,
     });
   });
 
@@ -212,6 +219,10 @@ describe('loadConfig', () => {
     [
       { PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS: '1.5' },
       'PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS must be an integer between 0 and 86400, got "1.5"',
+    ],
+    [
+      { PULSE_WEBHOOK_MAX_ATTEMPTS: '0' },
+      'PULSE_WEBHOOK_MAX_ATTEMPTS must be an integer between 1 and 20, got "0"',
     ],
     [
       { PULSE_RFM_WINDOW_DAYS: '0' },

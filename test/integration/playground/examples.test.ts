@@ -9,6 +9,7 @@ import { describeEachDialect } from '../support/dialects';
 import { createCustomers } from '../support/factories';
 import { createSegment } from '../segments/segment-support';
 import { collect, wsClient } from '../support/ws';
+import { closeDay, createRule, insertKpi } from '../alerts/alert-support';
 
 // The playground's tabs, in order. A feature that adds an example adds its name here.
 const EXPECTED = [
@@ -23,6 +24,8 @@ const EXPECTED = [
   'ApiKeys',
   'SegmentMembers',
   'PreviewSegment',
+  'AlertSubscription',
+  'KpiHistory',
 ];
 
 const examples = readExamples(packageRoot(__dirname));
@@ -46,10 +49,17 @@ describe('schema/examples.graphql', () => {
 describeEachDialect('example operations', (pulse) => {
   let customer: { id: string; externalId: string };
   let segment: { id: string };
+  let kpi: { id: string; dbId: number };
 
   beforeAll(async () => {
     [customer] = await createCustomers(pulse(), 1, () => ({ country: 'GB' }));
     segment = await createSegment(pulse(), { kind: 'STATIC', externalIds: [customer.externalId] });
+    kpi = await insertKpi(pulse());
+    await createRule(pulse(), {
+      kpiId: kpi.id,
+      severity: 'CRITICAL',
+      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
+    });
   });
 
   // Placeholders in the examples' variables stand for data the reader picks; here the
@@ -60,6 +70,7 @@ describeEachDialect('example operations', (pulse) => {
       '<any id>': customer.id,
       '<an externalId>': customer.externalId,
       '<a segment id>': segment.id,
+      '<a KPI id>': kpi.id,
     };
     const text = (example.variables ?? '{}').replace(/"(<[^>"]+>)"/g, (_match, placeholder) => {
       if (!(placeholder in values)) {
@@ -85,10 +96,26 @@ describeEachDialect('example operations', (pulse) => {
     },
   );
 
+  // Ingesting interactions makes the interaction subscriptions deliver; alert events need a rule
+  // that fires and resolves, which two closed days of crafted KPI values give.
+  async function ingestInteractions(): Promise<void> {
+    const ingest = runnable.find((candidate) => candidate.name === 'IngestInteractions')!;
+    // New event ids: the example's own ids were stored by the run above.
+    const variables = JSON.parse(
+      JSON.stringify(variablesOf(ingest)).replace(/playground-/g, 'playground-live-'),
+    );
+    expect((await pulse().query(ingest.query, variables)).errors).toBeUndefined();
+  }
+  const triggers: Record<string, () => Promise<void>> = {
+    AlertSubscription: async () => {
+      await closeDay(pulse(), kpi.dbId, 0, 0.02);
+      await closeDay(pulse(), kpi.dbId, 1, 0.05);
+    },
+  };
+
   it.each(subscriptions.map((example) => [example.name, example] as const))(
-    'delivers %s events over WebSocket when the IngestInteractions example runs',
+    'delivers two %s events over WebSocket when its trigger runs',
     async (_name, example) => {
-      const ingest = runnable.find((candidate) => candidate.name === 'IngestInteractions')!;
       const client = wsClient(pulse(), pulse().keys[Role.ANALYST]);
       const live = collect<{ data?: unknown; errors?: unknown }>(
         client,
@@ -97,11 +124,7 @@ describeEachDialect('example operations', (pulse) => {
         2,
       );
       await live.ready;
-      // New event ids: the example's own ids were stored by the run above.
-      const variables = JSON.parse(
-        JSON.stringify(variablesOf(ingest)).replace(/playground-/g, 'playground-live-'),
-      );
-      expect((await pulse().query(ingest.query, variables)).errors).toBeUndefined();
+      await (triggers[example.name] ?? ingestInteractions)();
       const results = await live.results;
       await client.dispose();
       expect(results).toHaveLength(2);

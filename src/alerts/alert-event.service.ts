@@ -1,0 +1,165 @@
+import { Repeater } from '@graphql-yoga/subscription';
+import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import {
+  decodeCursor,
+  keysetCondition,
+  type Page,
+  type PageArgs,
+  pageWindow,
+  toPage,
+} from '../db/pagination';
+import { badInput } from '../errors';
+import type { EventSource } from '../events';
+import { AlertEventEntity } from './alert-event.entity';
+import { type AlertEventPayload, AlertTopic, toEventPayload } from './alert.topics';
+import type { AlertEventType, AlertSeverity } from './evaluate-rule';
+
+/** Which events a history page or a subscription wants; all given lists apply. */
+export interface AlertEventFilter {
+  kpiIds?: number[] | null;
+  ruleIds?: number[] | null;
+  severities?: AlertSeverity[] | null;
+  types?: AlertEventType[] | null;
+}
+
+// Stored events a resuming subscriber is sent per query, so a long outage replays in bounded
+// memory.
+const REPLAY_BATCH = 500;
+
+/** The alert history: pages of stored events, and live streams that resume where one left off. */
+export class AlertEventService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+    private readonly source: EventSource,
+  ) {}
+
+  byIds(ids: readonly number[]): Promise<AlertEventEntity[]> {
+    return this.db.getRepository(AlertEventEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Events newest first; the cursors are the ones `stream` resumes after. */
+  async list(
+    filter: AlertEventFilter | null | undefined,
+    pageArgs: PageArgs,
+  ): Promise<Page<AlertEventEntity>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 1);
+    const query = this.filtered(filter);
+    if (window.cursor) {
+      const condition = keysetCondition(['e.id'], window.cursor, window.backward ? '>' : '<');
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows = await query
+      .orderBy('e.id', window.backward ? 'ASC' : 'DESC')
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(
+      rows,
+      window,
+      (row) => [row.id],
+      () => this.filtered(filter).getCount(),
+    );
+  }
+
+  /**
+   * Live events matching `filter`; with `since` (an event's cursor), first every stored event
+   * after it, in id order. No gap: the live subscription starts before the replay reads the
+   * table, and every event is stored before it is published, so an event either is in the
+   * replay or arrives live. No duplicate: live events up to the last replayed id are dropped.
+   * A Repeater rather than an async generator, because a generator cannot be stopped while it
+   * awaits the next event: a client's `complete` would leave the subscription running.
+   */
+  stream(
+    filter: AlertEventFilter | null | undefined,
+    since: string | null | undefined,
+  ): AsyncIterable<AlertEventPayload> {
+    // Checked now, so that a bad cursor fails the subscribe call instead of a later event.
+    const sinceId = since == null ? null : cursorId(since);
+
+    return new Repeater<AlertEventPayload>(async (push, stop) => {
+      const live = this.source.subscribe(AlertTopic.EVENT)[Symbol.asyncIterator]();
+      // Asking for the first live event starts the subscription before the replay below.
+      let next = live.next();
+      let stopped = false;
+      const stopping = stop.then(() => {
+        stopped = true;
+
+        return null;
+      });
+      try {
+        let replayedUpTo = sinceId ?? 0;
+        while (sinceId !== null && !stopped) {
+          const rows = await this.filtered(filter)
+            .andWhere('e.id > :after', { after: replayedUpTo })
+            .orderBy('e.id', 'ASC')
+            .limit(REPLAY_BATCH)
+            .getMany();
+          for (const row of rows) {
+            await push(toEventPayload(row));
+            replayedUpTo = row.id;
+          }
+          if (rows.length < REPLAY_BATCH) {
+            break;
+          }
+        }
+        while (!stopped) {
+          const result = await Promise.race([next, stopping]);
+          if (!result || result.done) {
+            break;
+          }
+          next = live.next();
+          const payload = result.value as AlertEventPayload;
+          if (payload.id > replayedUpTo && matches(filter, payload)) {
+            await push(payload);
+          }
+        }
+      } finally {
+        // Also after a failed replay query: the live subscription must not outlive the stream.
+        void live.return?.();
+        stop();
+      }
+    });
+  }
+
+  private filtered(
+    filter: AlertEventFilter | null | undefined,
+  ): SelectQueryBuilder<AlertEventEntity> {
+    const query = this.db.getRepository(AlertEventEntity).createQueryBuilder('e');
+    const lists = [
+      ['kpi_id', filter?.kpiIds],
+      ['rule_id', filter?.ruleIds],
+      ['severity', filter?.severities],
+      ['type', filter?.types],
+    ] as const;
+    for (const [column, values] of lists) {
+      if (values?.length) {
+        query.andWhere(`e.${column} IN (:...${column})`, { [column]: values });
+      }
+    }
+
+    return query;
+  }
+}
+
+/** The id an event cursor stands for; BAD_USER_INPUT on `since` otherwise. */
+function cursorId(cursor: string): number {
+  const [id] = decodeCursor(cursor, 'since', 1);
+  if (!Number.isSafeInteger(id) || (id as number) < 0) {
+    throw badInput(`"${cursor}" is not a cursor of an alert event`, 'since');
+  }
+
+  return id as number;
+}
+
+function matches(filter: AlertEventFilter | null | undefined, event: AlertEventPayload): boolean {
+  const allows = <T>(values: T[] | null | undefined, value: T) =>
+    !values?.length || values.includes(value);
+
+  return (
+    allows(filter?.kpiIds, event.kpiId) &&
+    allows(filter?.ruleIds, event.ruleId) &&
+    allows(filter?.severities, event.severity) &&
+    allows(filter?.types, event.type)
+  );
+}

@@ -1,0 +1,231 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { type Page, type PageArgs, keysetCondition, pageWindow, toPage } from '../db/pagination';
+import { inTransaction } from '../db/transaction';
+import { badInput, notFound, PulseError } from '../errors';
+import { AlertRuleEntity } from './alert-rule.entity';
+import type { AlertKind, AlertSeverity, AlertState } from './evaluate-rule';
+import { type ConditionInput, conditionParams, parseCondition } from './rule-condition';
+
+/** Fields of a new rule. */
+export interface AlertRuleData {
+  kpiId: number;
+  name: string;
+  condition: ConditionInput;
+  severity: AlertSeverity;
+  forCount: number;
+  hysteresis: number;
+  webhookUrl?: string | null;
+  webhookSecret?: string | null;
+}
+
+/** Changes to a rule; `undefined` leaves a field alone. A new condition restarts the rule at OK. */
+export type AlertRuleChanges = Partial<Omit<AlertRuleData, 'kpiId'>>;
+
+export interface AlertRuleFilter {
+  kpiIds?: number[] | null;
+  kinds?: AlertKind[] | null;
+  severities?: AlertSeverity[] | null;
+  states?: AlertState[] | null;
+}
+
+/** Alert rules: their definitions, and muting. Evaluation and acknowledgement: AlertService. */
+export class AlertRuleService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+  ) {}
+
+  async get(id: number, field = 'id', manager: EntityManager = this.db.manager) {
+    const rule = await manager.getRepository(AlertRuleEntity).findOneBy({ id });
+    if (!rule) {
+      throw notFound(`Alert rule ${id}`, field);
+    }
+
+    return rule;
+  }
+
+  byIds(ids: readonly number[]): Promise<AlertRuleEntity[]> {
+    return this.db.getRepository(AlertRuleEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Rules in creation order, a page at a time. */
+  async list(
+    filter: AlertRuleFilter | null | undefined,
+    pageArgs: PageArgs,
+  ): Promise<Page<AlertRuleEntity>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 1);
+    const base = () => {
+      const query = this.db.getRepository(AlertRuleEntity).createQueryBuilder('r');
+      const lists = [
+        ['kpi_id', filter?.kpiIds],
+        ['kind', filter?.kinds],
+        ['severity', filter?.severities],
+        ['state', filter?.states],
+      ] as const;
+      for (const [column, values] of lists) {
+        if (values?.length) {
+          query.andWhere(`r.${column} IN (:...${column})`, { [column]: values });
+        }
+      }
+
+      return query;
+    };
+    const query = base();
+    const direction = window.backward ? 'DESC' : 'ASC';
+    if (window.cursor) {
+      const condition = keysetCondition(['r.id'], window.cursor, window.backward ? '<' : '>');
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows = await query
+      .orderBy('r.id', direction)
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(
+      rows,
+      window,
+      (row) => [row.id],
+      () => base().getCount(),
+    );
+  }
+
+  async create(data: AlertRuleData, now = new Date()): Promise<AlertRuleEntity> {
+    const condition = parseCondition(data.condition, 'input.condition');
+    checkWebhook(data.webhookUrl, 'input.webhookUrl');
+
+    return inTransaction(this.db, async (tx) => {
+      const [kpi] = await tx.query('SELECT id FROM kpis WHERE id = ?', [data.kpiId]);
+      if (!kpi) {
+        throw notFound(`KPI ${data.kpiId}`, 'input.kpiId');
+      }
+      const repository = tx.getRepository(AlertRuleEntity);
+
+      return repository.save(
+        repository.create({
+          kpiId: data.kpiId,
+          name: data.name,
+          kind: condition.kind,
+          params: conditionParams(condition),
+          severity: data.severity,
+          forCount: data.forCount,
+          hysteresis: data.hysteresis,
+          state: 'OK',
+          consecutive: 0,
+          lastPeriodStart: null,
+          firingSince: null,
+          mutedUntil: null,
+          acknowledgedAt: null,
+          webhookUrl: data.webhookUrl ?? null,
+          webhookSecret: data.webhookSecret ?? null,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        }),
+      );
+    });
+  }
+
+  /** Applies `changes` if the rule is still at `version`; otherwise CONFLICT. */
+  async update(
+    id: number,
+    version: number,
+    changes: AlertRuleChanges,
+    now = new Date(),
+  ): Promise<AlertRuleEntity> {
+    const condition = changes.condition && parseCondition(changes.condition, 'input.condition');
+    checkWebhook(changes.webhookUrl, 'input.webhookUrl');
+    const set: Partial<AlertRuleEntity> = { updatedAt: now };
+    for (const key of [
+      'name',
+      'severity',
+      'forCount',
+      'hysteresis',
+      'webhookUrl',
+      'webhookSecret',
+    ] as const) {
+      if (changes[key] !== undefined) {
+        Object.assign(set, { [key]: changes[key] });
+      }
+    }
+    if (condition) {
+      // Counts and states of the old condition say nothing about the new one.
+      Object.assign(set, {
+        kind: condition.kind,
+        params: conditionParams(condition),
+        state: 'OK',
+        consecutive: 0,
+        lastPeriodStart: null,
+        firingSince: null,
+        acknowledgedAt: null,
+      });
+    }
+
+    return this.changeAtVersion(id, version, set);
+  }
+
+  async remove(id: number, version: number | null | undefined): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const current = await this.get(id, 'input.id', tx);
+      checkVersion(current, version);
+      await tx.getRepository(AlertRuleEntity).delete({ id });
+    });
+  }
+
+  /** Silences the rule's events until `until` (it keeps evaluating); null unmutes it. */
+  mute(id: number, until: Date | null, now = new Date()): Promise<AlertRuleEntity> {
+    if (until !== null && until <= now) {
+      throw badInput(`until must be in the future, got ${until.toISOString()}`, 'input.until');
+    }
+
+    return this.changeAtVersion(id, null, { mutedUntil: until, updatedAt: now });
+  }
+
+  private changeAtVersion(
+    id: number,
+    version: number | null,
+    set: Partial<AlertRuleEntity>,
+  ): Promise<AlertRuleEntity> {
+    return inTransaction(this.db, async (tx) => {
+      const current = await this.get(id, version === null ? 'input.ruleId' : 'input.id', tx);
+      checkVersion(current, version);
+      // The WHERE on version guards against a concurrent update between the read and here.
+      const result = await tx
+        .createQueryBuilder()
+        .update(AlertRuleEntity)
+        .set({ ...set, version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id, version: current.version })
+        .execute();
+      if (!result.affected) {
+        throw new PulseError('CONFLICT', `Alert rule ${id} changed while it was being updated`);
+      }
+
+      return this.get(id, 'id', tx);
+    });
+  }
+}
+
+function checkVersion(current: AlertRuleEntity, version: number | null | undefined): void {
+  if (version != null && current.version !== version) {
+    throw new PulseError(
+      'CONFLICT',
+      `Alert rule ${current.id} is at version ${current.version}, not ${version}: read it again and retry`,
+      'input.version',
+      { currentVersion: current.version },
+    );
+  }
+}
+
+function checkWebhook(url: string | null | undefined, field: string): void {
+  if (url == null) {
+    return;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    throw badInput(`"${url}" is not an http(s) URL`, field);
+  }
+}

@@ -1,0 +1,366 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { parseInstant, parseNumber, sqlInstant, uniqueViolation } from '../db/dialect';
+import { type Page, type PageArgs, keysetCondition, pageWindow, toPage } from '../db/pagination';
+import { inTransaction } from '../db/transaction';
+import { badInput, notFound, PulseError } from '../errors';
+import { SegmentEntity } from '../segments/segment.entity';
+import { KpiValueEntity } from './kpi-value.entity';
+import { KpiEntity, type TargetDirection } from './kpi.entity';
+import { type KpiScope, type Metric, validateMetric } from './metrics';
+import { type Period, type PeriodSpan, periodsBetween } from './periods';
+
+/** Fields of a new KPI. */
+export interface KpiData {
+  key: string;
+  name: string;
+  description?: string | null;
+  owner?: string | null;
+  metric: Metric;
+  metricConfig?: unknown;
+  scope?: KpiScope | null;
+  granularity: Period;
+  targetValue?: number | null;
+  targetDirection: TargetDirection;
+  targets?: Array<{ periodStart: Date; value: number }> | null;
+  tolerance: number;
+}
+
+/** Changes to a KPI; `undefined` leaves a field alone. The key never changes. */
+export type KpiChanges = Partial<Omit<KpiData, 'key'>>;
+
+/** What a new KPI without these fields gets. */
+export const DEFAULTS = {
+  metric: 'REVENUE',
+  granularity: 'DAY',
+  targetDirection: 'HIGHER_IS_BETTER',
+  tolerance: 0.05,
+} as const;
+
+/** KPI definitions and reads of their stored values. */
+export class KpiService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+    private readonly timeZone: string,
+  ) {}
+
+  async get(id: number, field = 'id'): Promise<KpiEntity> {
+    const kpi = await this.db.getRepository(KpiEntity).findOneBy({ id });
+    if (!kpi) {
+      throw notFound(`KPI ${id}`, field);
+    }
+
+    return kpi;
+  }
+
+  async byKey(key: string): Promise<KpiEntity> {
+    const kpi = await this.db.getRepository(KpiEntity).findOneBy({ key });
+    if (!kpi) {
+      throw notFound(`KPI ${key}`, 'key');
+    }
+
+    return kpi;
+  }
+
+  byIds(ids: readonly number[]): Promise<KpiEntity[]> {
+    return this.db.getRepository(KpiEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Every KPI, by key (the board; KPIs are a curated handful, not a growing list). */
+  all(): Promise<KpiEntity[]> {
+    return this.db.getRepository(KpiEntity).find({ order: { key: 'ASC' } });
+  }
+
+  /** A page of KPIs by key. */
+  async list(pageArgs: PageArgs): Promise<Page<KpiEntity>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 1);
+    const query = this.db.getRepository(KpiEntity).createQueryBuilder('k');
+    const ascending = !window.backward;
+    if (window.cursor) {
+      const condition = keysetCondition(['k.key'], window.cursor, ascending ? '>' : '<');
+      query.andWhere(condition.sql, condition.params);
+    }
+    const rows = await query
+      .orderBy('k.key', ascending ? 'ASC' : 'DESC')
+      .limit(window.size + 1)
+      .getMany();
+
+    return toPage(
+      rows,
+      window,
+      (row) => [row.key],
+      () => this.db.getRepository(KpiEntity).count(),
+    );
+  }
+
+  /** Creates a KPI; omitted fields get DEFAULTS (and the key as name). */
+  async create(input: KpiChanges & { key: string }, now = new Date()): Promise<KpiEntity> {
+    const data: KpiData = {
+      ...DEFAULTS,
+      name: input.key,
+      ...stripUndefined(input),
+      key: input.key,
+    };
+
+    return inTransaction(this.db, async (tx) => {
+      const definition = await this.checked(tx, data);
+      const row = tx.getRepository(KpiEntity).create({
+        ...definition,
+        key: data.key,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+      await guardKey(() => tx.getRepository(KpiEntity).save(row));
+
+      return row;
+    });
+  }
+
+  /** Applies `changes` if the KPI is still at `version`; otherwise CONFLICT. */
+  async update(
+    id: number,
+    version: number,
+    changes: KpiChanges,
+    now = new Date(),
+  ): Promise<KpiEntity> {
+    return inTransaction(this.db, async (tx) => {
+      const current = await this.current(tx, id, version);
+      const merged: KpiData = {
+        ...current,
+        targets: current.targets?.map((t) => ({
+          periodStart: new Date(t.periodStart),
+          value: t.value,
+        })),
+        scope: current.scope as KpiScope | null,
+        metric: current.metric as Metric,
+        ...stripUndefined(changes),
+      };
+      // A new metric without a new config must not inherit the old metric's options.
+      if (changes.metric !== undefined && changes.metricConfig === undefined) {
+        merged.metricConfig = null;
+      }
+      const definition = await this.checked(tx, merged);
+      const result = await tx
+        .createQueryBuilder()
+        .update(KpiEntity)
+        .set({ ...definition, updatedAt: now, version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id, version })
+        .execute();
+      if (!result.affected) {
+        throw new PulseError(
+          'CONFLICT',
+          `KPI ${id} changed while it was being updated`,
+          'input.version',
+        );
+      }
+      // Stored values were computed by the old definition: the next evaluation recomputes all.
+      if (
+        changes.metric !== undefined ||
+        changes.metricConfig !== undefined ||
+        changes.scope !== undefined ||
+        changes.granularity !== undefined
+      ) {
+        await tx.getRepository(KpiValueEntity).delete({ kpiId: id });
+      }
+
+      return (await tx.getRepository(KpiEntity).findOneBy({ id })) as KpiEntity;
+    });
+  }
+
+  async remove(id: number, version: number): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      await this.current(tx, id, version);
+      await tx.getRepository(KpiValueEntity).delete({ kpiId: id });
+      await tx.getRepository(KpiEntity).delete({ id });
+    });
+  }
+
+  /** Checks a [from, to) range of at most `maxDays` days; BAD_USER_INPUT naming the argument. */
+  checkRange(from: Date, to: Date, maxDays: number): void {
+    if (to.getTime() <= from.getTime()) {
+      throw badInput('to must be after from', 'to');
+    }
+    if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
+      throw badInput(`from and to may be at most ${maxDays} days apart`, 'to');
+    }
+  }
+
+  /** Stored values of these KPIs with a period starting in [from, to), oldest first. */
+  valuesBetween(kpiIds: readonly number[], from: Date, to: Date): Promise<KpiValueEntity[]> {
+    return this.db
+      .getRepository(KpiValueEntity)
+      .createQueryBuilder('v')
+      .where('v.kpi_id IN (:...ids) AND v.period_start >= :from AND v.period_start < :to', {
+        ids: [...kpiIds],
+        from,
+        to,
+      })
+      .orderBy('v.kpi_id')
+      .addOrderBy('v.period_start')
+      .getMany();
+  }
+
+  /** Stored values of these KPIs for periods starting exactly at one of `starts`. */
+  valuesAt(kpiIds: readonly number[], starts: Date[]): Promise<KpiValueEntity[]> {
+    return this.db
+      .getRepository(KpiValueEntity)
+      .findBy({ kpiId: In([...kpiIds]), periodStart: In(starts) });
+  }
+
+  /**
+   * The latest `count` stored values of each KPI with a period starting at or before `now`,
+   * newest first, in one windowed statement.
+   */
+  async latestValues(
+    kpiIds: readonly number[],
+    count: number,
+    now: Date,
+  ): Promise<KpiValueEntity[]> {
+    if (kpiIds.length === 0) {
+      return [];
+    }
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      'SELECT r.kpi_id, r.period_start, r.period_end, r.value, r.numerator, r.denominator, r.computed_at FROM (' +
+        'SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.kpi_id ORDER BY v.period_start DESC) AS rn ' +
+        `FROM kpi_values v WHERE v.kpi_id IN (${kpiIds.map(() => '?').join(', ')}) AND v.period_start <= ?` +
+        ') r WHERE r.rn <= ? ORDER BY r.kpi_id, r.period_start DESC',
+      [...kpiIds, sqlInstant(this.db, now), count],
+    );
+
+    return rows.map((row) =>
+      Object.assign(new KpiValueEntity(), {
+        kpiId: Number(row.kpi_id),
+        periodStart: parseInstant(row.period_start) as Date,
+        periodEnd: parseInstant(row.period_end) as Date,
+        value: parseNumber(row.value),
+        numerator: parseNumber(row.numerator) ?? 0,
+        denominator: parseNumber(row.denominator),
+        computedAt: parseInstant(row.computed_at) as Date,
+      }),
+    );
+  }
+
+  /**
+   * For each KPI, its stored values of the period containing `at` and of the period it is
+   * compared with (the one before, or the one containing the same instant a year earlier).
+   */
+  async compare(
+    kpiIds: readonly number[],
+    at: Date,
+    against: 'PREVIOUS_PERIOD' | 'SAME_PERIOD_LAST_YEAR',
+  ): Promise<Map<number, { current: KpiValueEntity | null; base: KpiValueEntity | null }>> {
+    const kpis = await this.byIds(kpiIds);
+    const pairs = new Map(
+      kpis.map((kpi) => {
+        const current = this.periodAt(kpi.granularity, at);
+        const baseAt =
+          against === 'PREVIOUS_PERIOD'
+            ? new Date(current.start.getTime() - 1)
+            : new Date(
+                Date.UTC(
+                  at.getUTCFullYear() - 1,
+                  at.getUTCMonth(),
+                  at.getUTCDate(),
+                  at.getUTCHours(),
+                  at.getUTCMinutes(),
+                ),
+              );
+
+        return [kpi.id, { current, base: this.periodAt(kpi.granularity, baseAt) }];
+      }),
+    );
+    const starts = [...pairs.values()].flatMap((p) => [p.current.start, p.base.start]);
+    const rows = kpis.length ? await this.valuesAt(kpiIds, starts) : [];
+    const find = (kpiId: number, span: PeriodSpan) =>
+      rows.find(
+        (row) => row.kpiId === kpiId && row.periodStart.getTime() === span.start.getTime(),
+      ) ?? null;
+
+    return new Map(
+      [...pairs].map(([kpiId, p]) => [
+        kpiId,
+        { current: find(kpiId, p.current), base: find(kpiId, p.base) },
+      ]),
+    );
+  }
+
+  /** All KPIs with their latest `count` values (newest first): two statements in all. */
+  async board(
+    now: Date,
+    count: number,
+  ): Promise<Array<{ kpi: KpiEntity; values: KpiValueEntity[] }>> {
+    const kpis = await this.all();
+    const values = await this.latestValues(
+      kpis.map((kpi) => kpi.id),
+      count,
+      now,
+    );
+
+    return kpis.map((kpi) => ({ kpi, values: values.filter((v) => v.kpiId === kpi.id) }));
+  }
+
+  private periodAt(granularity: Period, at: Date): PeriodSpan {
+    return periodsBetween(at, new Date(at.getTime() + 1), granularity, this.timeZone, 1)[0];
+  }
+
+  private async current(tx: EntityManager, id: number, version: number): Promise<KpiEntity> {
+    const current = await tx.getRepository(KpiEntity).findOneBy({ id });
+    if (!current) {
+      throw notFound(`KPI ${id}`, 'input.id');
+    }
+    if (current.version !== version) {
+      throw new PulseError(
+        'CONFLICT',
+        `KPI ${id} is at version ${current.version}, not ${version}: read it again and retry`,
+        'input.version',
+        { currentVersion: current.version },
+      );
+    }
+
+    return current;
+  }
+
+  /** The definition's columns, after the checks that need more than the input's shape. */
+  private async checked(tx: EntityManager, data: KpiData) {
+    const scope = stripUndefined(data.scope ?? {}) as KpiScope;
+    const metricConfig = validateMetric(data.metric, data.metricConfig, scope);
+    if (
+      scope.segmentId !== undefined &&
+      !(await tx.getRepository(SegmentEntity).existsBy({ id: scope.segmentId }))
+    ) {
+      throw badInput(`Segment ${scope.segmentId} does not exist`, 'input.scope.segmentId');
+    }
+
+    return {
+      name: data.name,
+      description: data.description ?? null,
+      owner: data.owner ?? null,
+      metric: data.metric,
+      metricConfig,
+      scope: Object.keys(scope).length ? (scope as Record<string, unknown>) : null,
+      granularity: data.granularity,
+      targetValue: data.targetValue ?? null,
+      targetDirection: data.targetDirection,
+      targets: data.targets?.length
+        ? data.targets.map((t) => ({ periodStart: t.periodStart.toISOString(), value: t.value }))
+        : null,
+      tolerance: data.tolerance,
+    };
+  }
+}
+
+async function guardKey<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (uniqueViolation(error) === null) {
+      throw error;
+    }
+    throw badInput('Another KPI already has this key', 'input.key');
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

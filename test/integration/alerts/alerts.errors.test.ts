@@ -1,0 +1,156 @@
+import { toGlobalId } from '../../../src/graphql/global-id';
+import { describeEachDialect } from '../support/dialects';
+import { expectError } from '../support/expect-error';
+import { closeDay, createRule, insertKpi, type RuleView } from './alert-support';
+
+const CREATE = `mutation($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { alertRule { id } } }`;
+const UPDATE = `mutation($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { alertRule { id } } }`;
+const DELETE = `mutation($input: DeleteAlertRuleInput!) { deleteAlertRule(input: $input) { deletedId } }`;
+const MUTE = `mutation($input: MuteAlertRuleInput!) { muteAlertRule(input: $input) { alertRule { id } } }`;
+const ACK = `mutation($input: AcknowledgeAlertInput!) { acknowledgeAlert(input: $input) { event { id } } }`;
+
+const threshold = { kind: 'THRESHOLD', threshold: { operator: 'ABOVE', value: 10 } };
+
+describeEachDialect('alert rule errors', (pulse) => {
+  let kpi: { id: string; dbId: number };
+  let rule: RuleView;
+
+  beforeAll(async () => {
+    kpi = await insertKpi(pulse());
+    rule = await createRule(pulse(), { kpiId: kpi.id, condition: threshold });
+  });
+
+  const unknownRule = toGlobalId('AlertRule', 999_999);
+
+  it.each([
+    ['an unknown KPI', { kpiId: toGlobalId('Kpi', 999_999) }, 'NOT_FOUND', 'input.kpiId'],
+    [
+      'a KPI id of another type',
+      { kpiId: toGlobalId('Segment', 1) },
+      'BAD_USER_INPUT',
+      'input.kpiId',
+    ],
+    ['an empty name', { name: '' }, 'BAD_USER_INPUT', 'input.name'],
+    [
+      'THRESHOLD without its parameters',
+      { condition: { kind: 'THRESHOLD' } },
+      'BAD_USER_INPUT',
+      'input.condition.threshold',
+    ],
+    [
+      'THRESHOLD with CHANGE parameters',
+      { condition: { ...threshold, change: { direction: 'UP', bound: 0.1 } } },
+      'BAD_USER_INPUT',
+      'input.condition.change',
+    ],
+    [
+      'TARGET_MISS with ANOMALY parameters',
+      { condition: { kind: 'TARGET_MISS', anomaly: { periods: 5, k: 3 } } },
+      'BAD_USER_INPUT',
+      'input.condition.anomaly',
+    ],
+    [
+      'a CHANGE bound of 0',
+      { condition: { kind: 'CHANGE', change: { direction: 'UP', bound: 0 } } },
+      'BAD_USER_INPUT',
+      'input.condition.change.bound',
+    ],
+    [
+      'an ANOMALY over 2 periods',
+      { condition: { kind: 'ANOMALY', anomaly: { periods: 2, k: 3 } } },
+      'BAD_USER_INPUT',
+      'input.condition.anomaly.periods',
+    ],
+    [
+      'an ANOMALY with k = 0',
+      { condition: { kind: 'ANOMALY', anomaly: { periods: 5, k: 0 } } },
+      'BAD_USER_INPUT',
+      'input.condition.anomaly.k',
+    ],
+    ['for = 0', { for: 0 }, 'BAD_USER_INPUT', 'input.for'],
+    ['a negative hysteresis', { hysteresis: -1 }, 'BAD_USER_INPUT', 'input.hysteresis'],
+    [
+      'an ftp webhook URL',
+      { webhookUrl: 'ftp://example.com/x' },
+      'BAD_USER_INPUT',
+      'input.webhookUrl',
+    ],
+    ['a short webhook secret', { webhookSecret: 'short' }, 'BAD_USER_INPUT', 'input.webhookSecret'],
+  ])('refuses a rule with %s', async (_case, change, code, field) => {
+    const input = {
+      kpiId: kpi.id,
+      name: 'bad',
+      severity: 'INFO',
+      condition: threshold,
+      ...change,
+    };
+    const response = await pulse().query(CREATE, { input });
+    expectError(response, code, field);
+    expect(response.data?.createAlertRule ?? null).toBeNull();
+  });
+
+  it.each([
+    [
+      'an update of an unknown rule',
+      UPDATE,
+      () => ({ id: unknownRule, version: 1 }),
+      'NOT_FOUND',
+      'input.id',
+    ],
+    [
+      'an update at a stale version',
+      UPDATE,
+      () => ({ id: rule.id, version: 7 }),
+      'CONFLICT',
+      'input.version',
+    ],
+    ['a delete of an unknown rule', DELETE, () => ({ id: unknownRule }), 'NOT_FOUND', 'input.id'],
+    [
+      'a mute until a past instant',
+      MUTE,
+      () => ({ ruleId: rule.id, until: '2020-01-01T00:00:00.000Z' }),
+      'BAD_USER_INPUT',
+      'input.until',
+    ],
+    [
+      'an acknowledgement of an OK rule',
+      ACK,
+      () => ({ ruleId: rule.id }),
+      'CONFLICT',
+      'input.ruleId',
+    ],
+    [
+      'an acknowledgement of an unknown rule',
+      ACK,
+      () => ({ ruleId: unknownRule }),
+      'NOT_FOUND',
+      'input.ruleId',
+    ],
+  ])('refuses %s', async (_case, mutation, input, code, field) => {
+    expectError(await pulse().query(mutation, { input: input() }), code, field);
+  });
+
+  it('refuses to acknowledge an alert twice with CONFLICT', async () => {
+    const firing = await createRule(pulse(), { kpiId: kpi.id, condition: threshold });
+    await closeDay(pulse(), kpi.dbId, 0, 11);
+    expect((await pulse().query(ACK, { input: { ruleId: firing.id } })).errors).toBeUndefined();
+    expectError(
+      await pulse().query(ACK, { input: { ruleId: firing.id } }),
+      'CONFLICT',
+      'input.ruleId',
+    );
+  });
+
+  it('refuses an unknown rule id and a bad history cursor', async () => {
+    expectError(
+      await pulse().query('query($id: ID!) { alertRule(id: $id) { id } }', { id: unknownRule }),
+      'NOT_FOUND',
+      'id',
+    );
+    expectError(
+      await pulse().query('{ alertHistory(after: "nope") { totalCount } }'),
+      'BAD_USER_INPUT',
+      'after',
+    );
+  });
+});
