@@ -89,20 +89,27 @@ export class AlertEventService {
       });
       try {
         let replayedUpTo = sinceId ?? 0;
-        while (sinceId !== null && !stopped) {
-          const rows = await this.filtered(filter)
-            .andWhere('e.id > :after', { after: replayedUpTo })
-            .orderBy('e.id', 'ASC')
-            .limit(REPLAY_BATCH)
-            .getMany();
-          for (const row of rows) {
-            await push(toEventPayload(row));
-            replayedUpTo = row.id;
+        // Sends the stored events after `replayedUpTo` (and before `beforeId`), in batches.
+        const replay = async (beforeId?: number) => {
+          while (!stopped) {
+            const query = this.filtered(filter).andWhere('e.id > :after', { after: replayedUpTo });
+            if (beforeId !== undefined) {
+              query.andWhere('e.id < :before', { before: beforeId });
+            }
+            const rows = await query.orderBy('e.id', 'ASC').limit(REPLAY_BATCH).getMany();
+            for (const row of rows) {
+              await push(toEventPayload(row));
+              replayedUpTo = row.id;
+            }
+            if (rows.length < REPLAY_BATCH) {
+              return;
+            }
           }
-          if (rows.length < REPLAY_BATCH) {
-            break;
-          }
+        };
+        if (sinceId !== null) {
+          await replay();
         }
+        let caughtUp = sinceId === null;
         while (!stopped) {
           const result = await Promise.race([next, stopping]);
           if (!result || result.done) {
@@ -110,6 +117,14 @@ export class AlertEventService {
           }
           next = live.next();
           const payload = result.value as AlertEventPayload;
+          if (!caughtUp) {
+            // Through Redis the live subscription is confirmed asynchronously, so an event
+            // published before that may be in neither the replay nor the live stream. Once the
+            // first live event proves the subscription works, whatever was stored between the
+            // replay and it is sent first: late, but in order and never lost.
+            caughtUp = true;
+            await replay(payload.id);
+          }
           if (payload.id > replayedUpTo && matches(filter, payload)) {
             await push(payload);
           }

@@ -57,4 +57,42 @@ describeEachDialect('alert event replay', (pulse) => {
     await stream.return?.();
     expect(received).toEqual([...missed.map((event) => event.id), latest.id]);
   });
+
+  it('sends stored events the live side never saw before the first live event, in order', async () => {
+    const kpi = await insertKpi(pulse());
+    await createRule(pulse(), {
+      kpiId: kpi.id,
+      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
+    });
+    const day = (n: number) => closeDay(pulse(), kpi.dbId, n, n % 2 === 0 ? 0.02 : 0.05);
+    await day(0);
+    const stored = async () =>
+      (
+        await pulse()
+          .app.db.getRepository(AlertEventEntity)
+          .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
+      ).map(toEventPayload);
+    const [first] = await stored();
+    const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
+    const service = new AlertEventService(pulse().app.db, 100, {
+      subscribe: (topic) => pubSub.subscribe(topic),
+    });
+    const stream = service
+      .stream({ kpiIds: [kpi.dbId] }, encodeCursor([first.id]))
+      [Symbol.asyncIterator]();
+    const nextId = async () => ((await stream.next()).value as AlertEventPayload).id;
+    const received = [nextId()];
+    // Give the (empty) replay time to finish: the events below are stored after it read the
+    // table and, as if the live subscription were not yet confirmed, never published.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await day(1);
+    await day(2);
+    await day(3);
+    const [lostA, lostB, latest] = (await stored()).slice(1);
+    pubSub.publish(AlertTopic.EVENT, latest);
+    received.push(nextId(), nextId());
+    const ids = await Promise.all(received);
+    await stream.return?.();
+    expect(ids).toEqual([lostA.id, lostB.id, latest.id]);
+  });
 });
