@@ -98,6 +98,7 @@ export default tseslint.config(
       'src/segments/segment-order.ts',
       'src/kpis/periods.ts',
       'src/kpis/explain-change.ts',
+      'src/experiments/stats/**/*.ts',
       'src/errors.ts',
       'src/config.ts',
     ],
