@@ -99,6 +99,7 @@ export default tseslint.config(
       'src/kpis/periods.ts',
       'src/kpis/explain-change.ts',
       'src/experiments/stats/**/*.ts',
+      'src/experiments/assignment.ts',
       'src/errors.ts',
       'src/config.ts',
     ],
