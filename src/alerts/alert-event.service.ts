@@ -1,13 +1,7 @@
+import { keysetPage } from '../db/keyset-page';
 import { Repeater } from '@graphql-yoga/subscription';
 import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
-import {
-  decodeCursor,
-  keysetCondition,
-  type Page,
-  type PageArgs,
-  pageWindow,
-  toPage,
-} from '../db/pagination';
+import { decodeCursor, type Page, type PageArgs } from '../db/pagination';
 import { badInput } from '../errors';
 import type { EventSource } from '../events';
 import { AlertEventEntity } from './alert-event.entity';
@@ -43,22 +37,11 @@ export class AlertEventService {
     filter: AlertEventFilter | null | undefined,
     pageArgs: PageArgs,
   ): Promise<Page<AlertEventEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
-    const query = this.filtered(filter);
-    if (window.cursor) {
-      const condition = keysetCondition(['e.id'], window.cursor, window.backward ? '>' : '<');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows = await query
-      .orderBy('e.id', window.backward ? 'ASC' : 'DESC')
-      .limit(window.size + 1)
-      .getMany();
-
-    return toPage(
-      rows,
-      window,
-      (row) => [row.id],
-      () => this.filtered(filter).getCount(),
+    return keysetPage(
+      () => this.filtered(filter),
+      { columns: ['e.id'], direction: 'DESC', key: (row) => [row.id] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

@@ -1,5 +1,6 @@
+import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { type Page, type PageArgs, keysetCondition, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { AlertRuleEntity } from './alert-rule.entity';
@@ -53,7 +54,6 @@ export class AlertRuleService {
     filter: AlertRuleFilter | null | undefined,
     pageArgs: PageArgs,
   ): Promise<Page<AlertRuleEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
     const base = () => {
       const query = this.db.getRepository(AlertRuleEntity).createQueryBuilder('r');
       const lists = [
@@ -70,22 +70,12 @@ export class AlertRuleService {
 
       return query;
     };
-    const query = base();
-    const direction = window.backward ? 'DESC' : 'ASC';
-    if (window.cursor) {
-      const condition = keysetCondition(['r.id'], window.cursor, window.backward ? '<' : '>');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows = await query
-      .orderBy('r.id', direction)
-      .limit(window.size + 1)
-      .getMany();
 
-    return toPage(
-      rows,
-      window,
-      (row) => [row.id],
-      () => base().getCount(),
+    return keysetPage(
+      base,
+      { columns: ['r.id'], direction: 'ASC', key: (row) => [row.id] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

@@ -1,6 +1,7 @@
+import { keysetPage } from '../db/keyset-page';
 import { type DataSource, In } from 'typeorm';
 import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
-import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { serialized } from '../db/transaction';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
@@ -84,23 +85,11 @@ export class WebhookService {
     filter: WebhookDeliveryFilter,
     pageArgs: PageArgs,
   ): Promise<Page<WebhookDeliveryEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
-    const query = this.filtered(filter);
-    const descending = !window.backward;
-    if (window.cursor) {
-      const condition = keysetCondition(['d.id'], window.cursor, descending ? '<' : '>');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows = await query
-      .orderBy('d.id', descending ? 'DESC' : 'ASC')
-      .limit(window.size + 1)
-      .getMany();
-
-    return toPage(
-      rows,
-      window,
-      (row) => [row.id],
-      () => this.filtered(filter).getCount(),
+    return keysetPage(
+      () => this.filtered(filter),
+      { columns: ['d.id'], direction: 'DESC', key: (row) => [row.id] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

@@ -1,5 +1,6 @@
+import { keysetPage } from '../db/keyset-page';
 import { In, IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import { type Principal, Role } from '../auth/principal';
 import { inTransaction, serialized } from '../db/transaction';
@@ -95,7 +96,6 @@ export class ApiKeyService {
 
   /** A page of keys, newest first. */
   async page(filter: ApiKeyListFilter, pageArgs: PageArgs): Promise<Page<ApiKeyEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
     const base = () => {
       const query = this.keys.createQueryBuilder('k');
       if (filter.role) {
@@ -107,23 +107,12 @@ export class ApiKeyService {
 
       return query;
     };
-    const query = base();
-    // Newest first; paging backwards walks the ids upwards and toPage() flips the page.
-    const descending = !window.backward;
-    if (window.cursor) {
-      const condition = keysetCondition(['k.id'], window.cursor, descending ? '<' : '>');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows = await query
-      .orderBy('k.id', descending ? 'DESC' : 'ASC')
-      .limit(window.size + 1)
-      .getMany();
 
-    return toPage(
-      rows,
-      window,
-      (row) => [row.id],
-      () => base().getCount(),
+    return keysetPage(
+      base,
+      { columns: ['k.id'], direction: 'DESC', key: (row) => [row.id] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

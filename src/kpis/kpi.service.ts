@@ -1,6 +1,7 @@
+import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { parseInstant, parseNumber, sqlInstant, uniqueViolation } from '../db/dialect';
-import { type Page, type PageArgs, keysetCondition, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { SegmentEntity } from '../segments/segment.entity';
@@ -73,23 +74,11 @@ export class KpiService {
 
   /** A page of KPIs by key. */
   async list(pageArgs: PageArgs): Promise<Page<KpiEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
-    const query = this.db.getRepository(KpiEntity).createQueryBuilder('k');
-    const ascending = !window.backward;
-    if (window.cursor) {
-      const condition = keysetCondition(['k.key'], window.cursor, ascending ? '>' : '<');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const rows = await query
-      .orderBy('k.key', ascending ? 'ASC' : 'DESC')
-      .limit(window.size + 1)
-      .getMany();
-
-    return toPage(
-      rows,
-      window,
-      (row) => [row.key],
-      () => this.db.getRepository(KpiEntity).count(),
+    return keysetPage(
+      () => this.db.getRepository(KpiEntity).createQueryBuilder('k'),
+      { columns: ['k.key'], direction: 'ASC', key: (row) => [row.key] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

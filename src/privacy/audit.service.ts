@@ -1,5 +1,6 @@
+import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { serialized } from '../db/transaction';
 import type { AuditCollector } from './audit-collector';
 import { AuditEntryEntity } from './audit-entry.entity';
@@ -63,31 +64,16 @@ export class AuditService {
 
   /** A page of entries, newest first. */
   async page(filter: AuditListFilter, pageArgs: PageArgs): Promise<Page<AuditEntryEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 2);
-    const base = () => this.filtered(filter);
-    const query = base();
-    const descending = !window.backward;
-    if (window.cursor) {
-      const [occurredAt, id] = window.cursor;
-      const condition = keysetCondition(
-        ['a.occurred_at', 'a.id'],
-        [new Date(String(occurredAt)), id],
-        descending ? '<' : '>',
-      );
-      query.andWhere(condition.sql, condition.params);
-    }
-    const direction = descending ? 'DESC' : 'ASC';
-    const rows = await query
-      .orderBy('a.occurred_at', direction)
-      .addOrderBy('a.id', direction)
-      .limit(window.size + 1)
-      .getMany();
-
-    return toPage(
-      rows,
-      window,
-      (row) => [row.occurredAt.toISOString(), row.id],
-      () => base().getCount(),
+    return keysetPage(
+      () => this.filtered(filter),
+      {
+        columns: ['a.occurred_at', 'a.id'],
+        direction: 'DESC',
+        key: (row) => [row.occurredAt.toISOString(), row.id],
+        fromCursor: ([occurredAt, id]) => [new Date(String(occurredAt)), id],
+      },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 

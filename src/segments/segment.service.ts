@@ -1,7 +1,8 @@
+import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { containsPattern, parseNumber, ruleDialectOf, uniqueViolation } from '../db/dialect';
-import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { type Page, type PageArgs } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { ExplainNode } from './explain';
@@ -72,7 +73,6 @@ export class SegmentService {
     filter: SegmentListFilter | null | undefined,
     pageArgs: PageArgs,
   ): Promise<Page<SegmentEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 2);
     const base = () => {
       const query = this.db.getRepository(SegmentEntity).createQueryBuilder('s');
       if (filter?.kinds?.length) {
@@ -86,24 +86,12 @@ export class SegmentService {
 
       return query;
     };
-    const query = base();
-    const ascending = !window.backward;
-    if (window.cursor) {
-      const condition = keysetCondition(['s.name', 's.id'], window.cursor, ascending ? '>' : '<');
-      query.andWhere(condition.sql, condition.params);
-    }
-    const direction = ascending ? 'ASC' : 'DESC';
-    const rows = await query
-      .orderBy('s.name', direction)
-      .addOrderBy('s.id', direction)
-      .limit(window.size + 1)
-      .getMany();
 
-    return toPage(
-      rows,
-      window,
-      (row) => [row.name, row.id],
-      () => base().getCount(),
+    return keysetPage(
+      base,
+      { columns: ['s.name', 's.id'], direction: 'ASC', key: (row) => [row.name, row.id] },
+      pageArgs,
+      this.maxPageSize,
     );
   }
 
