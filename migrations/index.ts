@@ -8,6 +8,7 @@ import { CreateKpis1795800000000 } from './1795800000000-CreateKpis';
 import { CreateAlerts1795800100000 } from './1795800100000-CreateAlerts';
 import { CreateWebhookDeliveries1795800200000 } from './1795800200000-CreateWebhookDeliveries';
 import { CoverInteractionTypeIndex1795800300000 } from './1795800300000-CoverInteractionTypeIndex';
+import { CreateExperiments1795900000000 } from './1795900000000-CreateExperiments';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateAlerts1795800100000,
   CreateWebhookDeliveries1795800200000,
   CoverInteractionTypeIndex1795800300000,
+  CreateExperiments1795900000000,
 ];

@@ -31,3 +31,15 @@ export const json = (name: string): ColumnOptions => ({
   type: 'simple-json',
   nullable: true,
 });
+
+// Flags are SMALLINT 0/1: TypeORM's `boolean` maps to TINYINT(1) on MySQL but reads back as
+// TINYINT, so the drift check would never settle; raw SQL sees 0/1 on both dialects.
+export const flag = (name: string): ColumnOptions => ({
+  name,
+  type: 'smallint',
+  default: 0,
+  transformer: {
+    to: (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0),
+    from: (value: unknown) => Number(value) === 1,
+  },
+});

@@ -4,6 +4,12 @@ import { WebhookDeliveryEntity } from '../alerts/webhook-delivery.entity';
 import { ApiKeyEntity } from '../apikeys/api-key.entity';
 import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity';
 import { CustomerEntity } from '../customers/customer.entity';
+import {
+  ExperimentEntity,
+  ExperimentExposureEntity,
+  ExperimentMetricEntity,
+  ExperimentVariantEntity,
+} from '../experiments/experiment.entity';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { JobLeaseEntity } from '../jobs/job-lease.entity';
 import { KpiValueEntity } from '../kpis/kpi-value.entity';
@@ -45,4 +51,8 @@ export const ENTITIES = [
   AlertRuleEntity,
   AlertEventEntity,
   WebhookDeliveryEntity,
+  ExperimentEntity,
+  ExperimentVariantEntity,
+  ExperimentMetricEntity,
+  ExperimentExposureEntity,
 ];
