@@ -12,7 +12,7 @@ import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { LimitsOptions } from '../graphql/limits';
 import { limitsPlugin } from '../graphql/limits.plugin';
-import { KpiEvaluationJob } from '../jobs/kpi-evaluation.job';
+import { KPI_SCHEDULE_LEASE, ScheduledJob } from '../jobs/scheduled-job';
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
@@ -66,11 +66,12 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     refresh: (trigger) => services.segments.refreshAll(trigger),
   });
   services.dataChanges.listen(() => segmentRefresh.requestAfterIngestion());
-  const kpiEvaluation = new KpiEvaluationJob({
+  const kpiEvaluation = new ScheduledJob({
     db,
     log,
+    name: KPI_SCHEDULE_LEASE,
     intervalMinutes: config.kpiEvaluationMinutes,
-    evaluate: (now) => services.kpiEvaluation.evaluate(now),
+    run: (now) => services.kpiEvaluation.evaluate(now),
   });
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';

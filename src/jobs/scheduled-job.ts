@@ -4,37 +4,42 @@ import type { DataSource } from 'typeorm';
 import type { Log } from '../log';
 import { JobLease } from './job-lease';
 
-export interface KpiEvaluationJobOptions {
+export interface ScheduledJobOptions {
   db: DataSource;
   log: Log;
-  /** Minutes between scheduled evaluations; 0 = no schedule. */
+  /** The lease's name, e.g. `kpis.schedule`; also names the job in logs. */
+  name: string;
+  /** Minutes between runs; 0 = no schedule. */
   intervalMinutes: number;
-  /** The evaluation itself (KpiEvaluationService.evaluate, incremental). */
-  evaluate: (now: Date) => Promise<unknown>;
+  /** The work of one period (e.g. KpiEvaluationService.evaluate). */
+  run: (now: Date) => Promise<unknown>;
   /** This instance's lease holder name. Defaults to host, process id and a random suffix. */
   holder?: string;
 }
 
-/** Held for a schedule period by the instance that evaluates in that period. */
+/** Lease of the periodic KPI evaluation (and, through its listeners, alert rules). */
 export const KPI_SCHEDULE_LEASE = 'kpis.schedule';
 
+/** Lease of the periodic experiment monitor (SRM and decision announcements). */
+export const EXPERIMENT_MONITOR_LEASE = 'experiments.monitor';
+
 /**
- * Evaluates KPIs (and, through its listeners, alert rules) every `intervalMinutes`. With several
- * instances on one database each ticks, and the lease lets one of them evaluate per period. The
- * timer is unref'd, so it never keeps a process (or a test run) alive.
+ * Runs `run` every `intervalMinutes`. With several instances on one database each ticks, and
+ * the lease lets one of them run per period. The timer is unref'd, so it never keeps a process
+ * (or a test run) alive.
  */
-export class KpiEvaluationJob {
+export class ScheduledJob {
   private readonly lease: JobLease | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: KpiEvaluationJobOptions) {
+  constructor(private readonly options: ScheduledJobOptions) {
     const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     // Claimed for slightly less than a period, so the claimer's next tick finds it expired even
     // when timers drift; other instances' ticks within the period find it taken.
     this.lease =
       options.intervalMinutes > 0
-        ? new JobLease(options.db, KPI_SCHEDULE_LEASE, holder, options.intervalMinutes * 54_000)
+        ? new JobLease(options.db, options.name, holder, options.intervalMinutes * 54_000)
         : null;
   }
 
@@ -48,7 +53,7 @@ export class KpiEvaluationJob {
     }, this.options.intervalMinutes * 60_000).unref();
   }
 
-  /** Clears the timer and waits for an evaluation in progress. */
+  /** Clears the timer and waits for a run in progress. */
   async stop(): Promise<void> {
     if (this.timer) {
       clearInterval(this.timer);
@@ -57,18 +62,18 @@ export class KpiEvaluationJob {
   }
 
   private async tick(lease: JobLease): Promise<void> {
-    const { log, evaluate } = this.options;
+    const { log, name, run } = this.options;
     try {
       if (!(await lease.acquire())) {
-        log.debug('KPI evaluation skipped: another instance holds the lease');
+        log.debug('scheduled job skipped: another instance holds the lease', { job: name });
 
         return;
       }
       const started = Date.now();
-      await evaluate(new Date());
-      log.info('KPIs evaluated', { durationMs: Date.now() - started });
+      await run(new Date());
+      log.info('scheduled job done', { job: name, durationMs: Date.now() - started });
     } catch (error) {
-      log.error('KPI evaluation failed', { error: String(error) });
+      log.error('scheduled job failed', { job: name, error: String(error) });
     }
   }
 }
