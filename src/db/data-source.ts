@@ -2,7 +2,19 @@ import path from 'node:path';
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { MIGRATIONS } from '../../migrations';
+import { unitHash } from '../experiments/assignment';
+import { SQLITE_UNIT_HASH } from './dialect';
 import { ENTITIES } from './entities';
+
+/** The parts of a better-sqlite3 handle that preparing a connection uses. */
+interface SqliteHandle {
+  pragma(sql: string): unknown;
+  function(
+    name: string,
+    options: { deterministic: boolean },
+    fn: (...args: unknown[]) => unknown,
+  ): unknown;
+}
 
 /** Builds (does not connect) the TypeORM data source for either dialect. */
 export function createDataSource(config: DatabaseConfig, logger?: Logger): DataSource {
@@ -16,8 +28,12 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
       enableWAL: !inMemory,
       // The CLI (imports, seeding) may write while the server runs; wait for the lock briefly
       // instead of failing with SQLITE_BUSY.
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      prepareDatabase: (db: SqliteHandle) => {
         db.pragma('busy_timeout = 5000');
+        // MySQL assigns experiment variants with SHA2 in SQL; SQLite has no SHA-256 of its own.
+        db.function(SQLITE_UNIT_HASH, { deterministic: true }, (salt, purpose, id) =>
+          unitHash(String(salt), String(purpose), Number(id)),
+        );
       },
     };
 

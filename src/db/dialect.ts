@@ -201,3 +201,39 @@ const MYSQL_RULES: RuleDialect = {
 export function ruleDialectOf(db: HasConnection): RuleDialect {
   return dialectOf(db) === 'mysql' ? MYSQL_RULES : SQLITE_RULES;
 }
+
+/** Name of the SQLite function that computes `unitHash` (registered in data-source.ts). */
+export const SQLITE_UNIT_HASH = 'pulse_unit_hash';
+
+/**
+ * SQL for `unitHash(salt, purpose, id)` of experiments/assignment.ts: the first 52 bits of
+ * SHA-256(`salt:purpose:id`) over 2^52. MySQL reads 13 hex digits (52 bits) with CONV; the
+ * integer and the division are exact in a double, so both dialects give the very number
+ * JavaScript gives. `salt` and `purpose` are bound as the two parameters returned.
+ */
+export function unitHashSql(
+  db: HasConnection,
+  salt: string,
+  purpose: string,
+  idSql: string,
+): SqlFragment {
+  return {
+    sql:
+      dialectOf(db) === 'mysql'
+        ? `(CONV(SUBSTRING(SHA2(CONCAT(?, ':', ?, ':', ${idSql}), 256), 1, 13), 16, 10) / 4503599627370496)`
+        : `${SQLITE_UNIT_HASH}(?, ?, ${idSql})`,
+    params: [salt, purpose],
+  };
+}
+
+/**
+ * SQL for the instant `instantSql` moved by a whole number of days. SQLite's strftime keeps the
+ * stored `YYYY-MM-DD HH:MM:SS.SSS` form, so the result compares correctly with stored instants.
+ */
+export function addDaysSql(db: HasConnection, instantSql: string, days: number): string {
+  const whole = Math.trunc(days);
+
+  return dialectOf(db) === 'mysql'
+    ? `DATE_ADD(${instantSql}, INTERVAL ${whole} DAY)`
+    : `strftime('%Y-%m-%d %H:%M:%f', ${instantSql}, '${whole >= 0 ? '+' : ''}${whole} days')`;
+}

@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import { addDaysSql, parseNumber, sqlInstant } from '../db/dialect';
+import type {
+  ExperimentStatus,
+  MetricDefinition,
+  VariantDefinition,
+} from './experiment-definition';
+import { outcomeQuery } from './outcome-sql';
+import type { ArmSums, MetricSums } from './outcome-sums';
+
+/** The experiment as outcome windows need it. */
+export interface OutcomeExperiment {
+  id: number;
+  status: ExperimentStatus;
+  stoppedAt: Date | null;
+}
+
+/** Outcomes of exposed customers as per-variant sufficient statistics, computed in SQL. */
+export class OutcomeService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * One statement per metric. Rows after the experiment stopped never count: `asOf` is the stop
+   * time of a stopped experiment, else `now`.
+   */
+  async sums(
+    experiment: OutcomeExperiment,
+    variants: ReadonlyArray<VariantDefinition & { id: number }>,
+    metrics: readonly MetricDefinition[],
+    now = new Date(),
+  ): Promise<MetricSums[]> {
+    const asOf = sqlInstant(this.db, experiment.stoppedAt ?? now);
+    const addDays = (instant: string, days: number) => addDaysSql(this.db, instant, days);
+
+    return Promise.all(
+      metrics.map(async (metric) => {
+        const query = outcomeQuery(metric, experiment.id, asOf, addDays);
+        const rows: Array<Record<string, unknown>> = await this.db.query(query.sql, query.params);
+        const arms = variants.map((variant): ArmSums => {
+          const row = rows.find((r) => Number(r.variantId) === variant.id);
+          const num = (name: string) => (row ? (parseNumber(row[name]) ?? 0) : 0);
+          const paired =
+            row && 'sx' in row
+              ? { sum: num('sx'), sumSquares: num('sxx'), sumProducts: num('sxy') }
+              : null;
+
+          return {
+            variantKey: variant.key,
+            n: num('n'),
+            sum: num('sy'),
+            sumSquares: num('syy'),
+            covariate: metric.kind === 'RATIO' ? null : paired,
+            denominator: metric.kind === 'RATIO' ? paired : null,
+          };
+        });
+
+        return {
+          metricKey: metric.key,
+          name: metric.name,
+          kind: metric.kind,
+          role: metric.role,
+          inverse: metric.inverse,
+          measuresRevenue:
+            metric.kind === 'MEAN' &&
+            metric.numerator.source === 'ORDERS' &&
+            metric.numerator.aggregate === 'SUM',
+          arms,
+        };
+      }),
+    );
+  }
+}
