@@ -65,6 +65,8 @@ export interface Config {
   segmentIngestionDebounceSeconds: number;
   /** Minutes between scheduled KPI evaluations (0 = no schedule). Defaults to 15. */
   kpiEvaluationMinutes: number;
+  /** Minutes between experiment monitor runs (SRM and decision announcements); 0 = none. */
+  experimentMonitorMinutes: number;
   /** Months of history a cold KPI evaluation computes. Defaults to 18. */
   kpiHistoryMonths: number;
   /** Days after its end during which a KPI period is still recomputed. Defaults to 3. */
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
       86_400,
     ),
     kpiEvaluationMinutes: readInt(env, 'PULSE_KPI_EVALUATION_MINUTES', 15, 0, 10_080),
+    experimentMonitorMinutes: readInt(env, 'PULSE_EXPERIMENT_MONITOR_MINUTES', 60, 0, 10_080),
     kpiHistoryMonths: readInt(env, 'PULSE_KPI_HISTORY_MONTHS', 18, 1, 120),
     kpiLateDataDays: readInt(env, 'PULSE_KPI_LATE_DATA_DAYS', 3, 0, 365),
     webhookMaxAttempts: readInt(env, 'PULSE_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),

@@ -13,6 +13,13 @@ import {
   NO_EVENT_SOURCE,
   NO_EVENTS,
 } from './events';
+import { AssignmentService } from './experiments/assignment.service';
+import { ExperimentConclusionService } from './experiments/experiment-conclusion.service';
+import { ExperimentMonitorService } from './experiments/experiment-monitor.service';
+import { ExperimentService } from './experiments/experiment.service';
+import { OutcomeService } from './experiments/outcome.service';
+import { PlanService } from './experiments/plan.service';
+import { ExperimentResultsService } from './experiments/results.service';
 import { CustomerSummaryService } from './customers/customer-summary.service';
 import { CustomerService } from './customers/customer.service';
 import { InteractionService } from './interactions/interaction.service';
@@ -81,6 +88,14 @@ export function createServices(
   alerts.onEvents((stored) => webhooks.enqueue(stored));
   // Rules are judged after every KPI evaluation, under its lease (one instance at a time).
   kpiEvaluation.onEvaluated((evaluated, now) => alerts.evaluate(evaluated, now));
+  const experiments = new ExperimentService(db, config.maxPageSize, events);
+  const assignment = new AssignmentService(db, experiments);
+  const experimentResults = new ExperimentResultsService(
+    db,
+    experiments,
+    assignment,
+    new OutcomeService(db),
+  );
 
   return {
     db,
@@ -108,6 +123,12 @@ export function createServices(
     alertRules,
     alerts,
     alertEvents: new AlertEventService(db, config.maxPageSize, eventSource),
+    experiments,
+    assignment,
+    experimentResults,
+    experimentConclusions: new ExperimentConclusionService(experiments, experimentResults),
+    experimentMonitor: new ExperimentMonitorService(db, experiments, experimentResults),
+    experimentPlans: new PlanService(db),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import type { LoaderOptions } from '../db/loaders';
 import { createInteractionLoaders } from '../interactions/interaction.loaders';
+import { createExperimentLoaders } from '../experiments/experiment.loaders';
 import { createKpiLoaders } from '../kpis/kpi.loaders';
 import { createOrderLoaders } from '../orders/order.loaders';
 import { AuditCollector } from '../privacy/audit-collector';
@@ -49,6 +50,7 @@ export function createLoaders(services: Services, options: LoaderOptions) {
     ...createKpiLoaders(services.kpis, options),
     ...createWebhookLoaders(services.webhooks, options),
     ...createAlertLoaders(services.alertRules, services.alertEvents, options),
+    ...createExperimentLoaders(services.experiments, options),
   };
 }
 

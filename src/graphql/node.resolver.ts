@@ -4,6 +4,7 @@ import { toWebhookDelivery } from '../alerts/webhook.mapper';
 import { toApiKey } from '../apikeys/api-key.mapper';
 import { READERS, Role } from '../auth/principal';
 import { loadCustomer } from '../customers/customer.mapper';
+import { toExperiment } from '../experiments/experiment.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
 import { toAuditEntry } from '../privacy/audit.mapper';
@@ -50,6 +51,11 @@ const FETCHERS: Record<string, Fetcher> = {
     return row && toAuditEntry(row);
   }),
   Customer: loadCustomer,
+  Experiment: async (ctx, id) => {
+    const row = await ctx.loaders.experimentById.load(id);
+
+    return row && toExperiment(row);
+  },
   Interaction: async (ctx, id) => {
     const row = await ctx.loaders.interactionById.load(id);
 

@@ -2,6 +2,9 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AlertEventResolver, AlertRuleResolver } from '../alerts/alert.resolver';
 import { WebhookResolver } from '../alerts/webhook.resolver';
 import { ApiKeyResolver } from '../apikeys/api-key.resolver';
+import { AnalyzeResolver } from '../experiments/analyze.resolver';
+import { AssignmentResolver } from '../experiments/assignment.resolver';
+import { ExperimentResolver, ExperimentVariantResolver } from '../experiments/experiment.resolver';
 import { CustomerResolver } from '../customers/customer.resolver';
 import {
   CustomerInteractionsResolver,
@@ -45,4 +48,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WebhookResolver,
   AlertRuleResolver,
   AlertEventResolver,
+  ExperimentResolver,
+  ExperimentVariantResolver,
+  AssignmentResolver,
+  AnalyzeResolver,
 ];

@@ -12,7 +12,7 @@ import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { LimitsOptions } from '../graphql/limits';
 import { limitsPlugin } from '../graphql/limits.plugin';
-import { KPI_SCHEDULE_LEASE, ScheduledJob } from '../jobs/scheduled-job';
+import { EXPERIMENT_MONITOR_LEASE, KPI_SCHEDULE_LEASE, ScheduledJob } from '../jobs/scheduled-job';
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
@@ -72,6 +72,13 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     name: KPI_SCHEDULE_LEASE,
     intervalMinutes: config.kpiEvaluationMinutes,
     run: (now) => services.kpiEvaluation.evaluate(now),
+  });
+  const experimentMonitor = new ScheduledJob({
+    db,
+    log,
+    name: EXPERIMENT_MONITOR_LEASE,
+    intervalMinutes: config.experimentMonitorMinutes,
+    run: (now) => services.experimentMonitor.run(now),
   });
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
@@ -135,6 +142,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   segmentRefresh.start();
   kpiEvaluation.start();
+  experimentMonitor.start();
   services.webhooks.start();
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -154,6 +162,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       await apollo.stop();
       await segmentRefresh.stop();
       await kpiEvaluation.stop();
+      await experimentMonitor.stop();
       await services.webhooks.stop();
       await rateLimiter.close();
       await closePubSub();
