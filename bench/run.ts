@@ -6,6 +6,7 @@ import { Role } from '../src/auth/principal';
 import { createLog } from '../src/log';
 import { createServices } from '../src/services';
 import { alertsWsBench } from './alerts-ws';
+import { experimentBench } from './experiments';
 import { benchDatabase, benchServer, openSeeded, printTable } from './database';
 import { kpiBench } from './kpis';
 import { SCENARIOS, type Scenario } from './scenarios';
@@ -20,8 +21,8 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-// BENCH_ONLY=load, segments, kpis or alerts runs one part; all run by default.
-const PARTS = ['load', 'segments', 'kpis', 'alerts'] as const;
+// BENCH_ONLY=load, segments, kpis, experiments or alerts runs one part; all run by default.
+const PARTS = ['load', 'segments', 'kpis', 'experiments', 'alerts'] as const;
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   }
   const runs = (part: (typeof PARTS)[number]) => only === undefined || only === part;
   // The alerts part brings its own SQLite database: it measures fan-out, not SQL.
-  if (runs('load') || runs('segments') || runs('kpis')) {
+  if (runs('load') || runs('segments') || runs('kpis') || runs('experiments')) {
     const server = await benchServer();
     const url = process.env.BENCH_MYSQL_URL ?? (await benchDatabase(server, 'pulse_bench'));
     if (runs('load')) {
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     }
     if (runs('kpis')) {
       await kpiBench(url, CUSTOMERS);
+    }
+    if (runs('experiments')) {
+      await experimentBench(url, CUSTOMERS);
     }
   }
   if (runs('alerts')) {

@@ -1,0 +1,97 @@
+import { createLog } from '../src/log';
+import { DEMO_END } from '../src/seed/demo-data';
+import { createServices } from '../src/services';
+import { openSeeded, printTable } from './database';
+
+// Experiment results timing (issue 6): 4 variants and 3 metrics (a conversion, revenue per
+// customer with CUPED, revenue per order as a RATIO) over every customer of the main data set,
+// exposed 60 days before the end of the demo data. Target: results under 2 seconds.
+const RUNS = 5;
+const KEY = 'bench_experiment';
+const DAY = 86_400_000;
+
+export async function experimentBench(url: string, customers: number): Promise<void> {
+  const db = await openSeeded(url, customers, createLog('warn'));
+  const services = createServices(db, { maxPageSize: 100, keyCacheSeconds: 10 });
+  await db.query('DELETE FROM experiments WHERE `key` = ?', [KEY]);
+  const orders = { source: 'ORDERS' as const, aggregate: 'SUM' as const };
+  const experiment = await services.experiments.create({
+    key: KEY,
+    name: 'Bench experiment',
+    hypothesis: null,
+    owner: 'bench',
+    segmentId: null,
+    kpiId: null,
+    trafficShare: 1,
+    variants: ['control', 'b', 'c', 'd'].map((key, i) => ({
+      key,
+      name: key,
+      weight: 1,
+      isControl: i === 0,
+      costPerCustomer: i === 0 ? null : 0.1,
+    })),
+    metrics: [
+      {
+        key: 'purchase',
+        name: 'purchase',
+        role: 'GOAL',
+        kind: 'PROPORTION',
+        numerator: { source: 'ORDERS', aggregate: 'COUNT' },
+        denominator: null,
+        windowDays: 28,
+        inverse: false,
+        cuped: false,
+      },
+      {
+        key: 'revenue',
+        name: 'revenue',
+        role: 'GOAL',
+        kind: 'MEAN',
+        numerator: orders,
+        denominator: null,
+        windowDays: 28,
+        inverse: false,
+        cuped: true,
+      },
+      {
+        key: 'order_value',
+        name: 'order value',
+        role: 'GUARDRAIL',
+        kind: 'RATIO',
+        numerator: orders,
+        denominator: { source: 'ORDERS', aggregate: 'COUNT' },
+        windowDays: 28,
+        inverse: false,
+        cuped: false,
+      },
+    ],
+  });
+  await services.experiments.transition(experiment.id, 'RUNNING');
+  const exposedAt = new Date(DEMO_END.getTime() - 60 * DAY);
+  const rows: string[][] = [];
+  const time = async (what: string, work: () => Promise<unknown>) => {
+    const started = process.hrtime.bigint();
+    await work();
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+    rows.push([what, String(ms)]);
+    console.log(`${what}: ${ms} ms`);
+
+    return ms;
+  };
+  const assigned = await services.assignment.assignSegment(KEY, exposedAt);
+  rows.push([`assignSegment (${assigned.newlyExposed} customers, one statement)`, '']);
+  const row = await services.experiments.get(experiment.id);
+  for (let i = 1; i <= RUNS; i += 1) {
+    await time(`results, run ${i}`, () =>
+      services.experimentResults.results(row, {}, { countLook: false, now: DEMO_END }),
+    );
+  }
+  const analysis = await services.experimentResults.results(
+    row,
+    {},
+    { countLook: false, now: DEMO_END },
+  );
+  console.log(`decision: ${analysis.decision.decision} (${analysis.decision.reasons.join('; ')})`);
+  await db.destroy();
+  printTable(['4 variants × 3 metrics (one CUPED, one RATIO)', 'ms'], rows);
+}
