@@ -10,6 +10,7 @@ import { createCustomers } from '../support/factories';
 import { createSegment } from '../segments/segment-support';
 import { collect, wsClient } from '../support/ws';
 import { closeDay, createRule, insertKpi } from '../alerts/alert-support';
+import { CREATE_EXPERIMENT, MOVE, purchaseExperiment } from '../experiments/experiment-fixtures';
 
 // The playground's tabs, in order. A feature that adds an example adds its name here.
 const EXPECTED = [
@@ -26,6 +27,9 @@ const EXPECTED = [
   'PreviewSegment',
   'AlertSubscription',
   'KpiHistory',
+  'PlanExperiment',
+  'AssignVariant',
+  'ExperimentResults',
 ];
 
 const examples = readExamples(packageRoot(__dirname));
@@ -50,6 +54,7 @@ describeEachDialect('example operations', (pulse) => {
   let customer: { id: string; externalId: string };
   let segment: { id: string };
   let kpi: { id: string; dbId: number };
+  let experiment: { id: string; key: string };
 
   beforeAll(async () => {
     [customer] = await createCustomers(pulse(), 1, () => ({ country: 'GB' }));
@@ -60,6 +65,12 @@ describeEachDialect('example operations', (pulse) => {
       severity: 'CRITICAL',
       condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
     });
+    const created = await pulse().query<{ createExperiment: { experiment: typeof experiment } }>(
+      CREATE_EXPERIMENT,
+      { input: purchaseExperiment('playground-banner') },
+    );
+    experiment = created.data!.createExperiment.experiment;
+    await pulse().query(MOVE('startExperiment'), { id: experiment.id });
   });
 
   // Placeholders in the examples' variables stand for data the reader picks; here the
@@ -71,6 +82,8 @@ describeEachDialect('example operations', (pulse) => {
       '<an externalId>': customer.externalId,
       '<a segment id>': segment.id,
       '<a KPI id>': kpi.id,
+      '<a running experiment key>': experiment.key,
+      '<an experiment id>': experiment.id,
     };
     const text = (example.variables ?? '{}').replace(/"(<[^>"]+>)"/g, (_match, placeholder) => {
       if (!(placeholder in values)) {
