@@ -9,6 +9,7 @@ import { CreateAlerts1795800100000 } from './1795800100000-CreateAlerts';
 import { CreateWebhookDeliveries1795800200000 } from './1795800200000-CreateWebhookDeliveries';
 import { CoverInteractionTypeIndex1795800300000 } from './1795800300000-CoverInteractionTypeIndex';
 import { CreateExperiments1795900000000 } from './1795900000000-CreateExperiments';
+import { AddInteractionCustomerTypeIndex1795900100000 } from './1795900100000-AddInteractionCustomerTypeIndex';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateWebhookDeliveries1795800200000,
   CoverInteractionTypeIndex1795800300000,
   CreateExperiments1795900000000,
+  AddInteractionCustomerTypeIndex1795900100000,
 ];

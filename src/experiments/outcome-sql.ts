@@ -3,7 +3,9 @@ import type { MetricDefinition, OutcomeMeasure } from './experiment-definition';
 // Builds the one statement that turns a metric into per-variant sufficient statistics. Pure:
 // the dialect's date arithmetic comes in as a function. Each exposed customer's value is a
 // correlated aggregate over their own rows (served by the customer/time indexes), and only
-// sums per variant leave the database.
+// sums per variant leave the database. The inner GROUP BY (on the exposure's key, so it changes
+// nothing) stops MySQL and MariaDB from merging the derived table into the outer query, which
+// would run each correlated subquery once per SUM that reads it: three times instead of once.
 
 /** Moves an instant SQL expression by whole days (db/dialect.ts `addDaysSql`). */
 export type AddDays = (instantSql: string, days: number) => string;
@@ -54,7 +56,8 @@ export function outcomeQuery(
   return {
     sql: `SELECT t.variant_id AS variantId, COUNT(*) AS n, SUM(t.y) AS sy, SUM(t.y * t.y) AS syy${paired}
           FROM (SELECT e.variant_id, ${y} AS y${x === null ? '' : `, ${x} AS x`}
-                FROM experiment_exposures e WHERE e.experiment_id = ?) t
+                FROM experiment_exposures e WHERE e.experiment_id = ?
+                GROUP BY e.variant_id, e.customer_id, e.first_exposed_at) t
           GROUP BY t.variant_id`,
     params,
   };

@@ -8,6 +8,8 @@ import { instant, json, text } from '../db/columns';
 @Index('idx_interactions_customer_time', ['customerId', 'occurredAt'])
 // Segment behaviour conditions count one customer's interactions on a channel in a window.
 @Index('idx_interactions_customer_channel_time', ['customerId', 'channel', 'occurredAt'])
+// Experiment outcomes and segment conditions count one customer's interactions of a type.
+@Index('idx_interactions_customer_type_time', ['customerId', 'type', 'occurredAt'])
 @Index('idx_interactions_time', ['occurredAt'])
 // Covers KPI reads of one type over time with the customer (no row lookups).
 @Index('idx_interactions_type_time_customer', ['type', 'occurredAt', 'customerId'])
