@@ -1,0 +1,309 @@
+import { sqlInstant } from '../../../src/db/dialect';
+import type {
+  MetricDefinition,
+  OutcomeMeasure,
+} from '../../../src/experiments/experiment-definition';
+import { toVariantDefinitions } from '../../../src/experiments/experiment.service';
+import { OutcomeService } from '../../../src/experiments/outcome.service';
+import type { ArmSums } from '../../../src/experiments/outcome-sums';
+import { fromGlobalId } from '../../../src/graphql/global-id';
+import { describeEachDialect } from '../support/dialects';
+import { createCustomers, unique } from '../support/factories';
+
+const DAY = 86_400_000;
+const WINDOW = 7;
+
+// Rows planted around each customer's exposure, and an independent evaluator of the metric
+// definitions over them: the SQL must agree with it on every sum.
+interface Planted {
+  source: 'ORDERS' | 'INTERACTIONS';
+  at: Date;
+  amount: number;
+  status: string;
+  type: string;
+  channel: string;
+}
+
+const measure = (
+  overrides: Partial<OutcomeMeasure> & Pick<OutcomeMeasure, 'source' | 'aggregate'>,
+) => overrides as OutcomeMeasure;
+const metric = (key: string, rest: Partial<MetricDefinition>): MetricDefinition => ({
+  key,
+  name: key,
+  role: 'GOAL',
+  kind: 'MEAN',
+  numerator: measure({ source: 'ORDERS', aggregate: 'COUNT' }),
+  denominator: null,
+  windowDays: WINDOW,
+  inverse: false,
+  cuped: false,
+  ...rest,
+});
+const METRICS: MetricDefinition[] = [
+  metric('bought', { kind: 'PROPORTION' }),
+  metric('revenue', { numerator: measure({ source: 'ORDERS', aggregate: 'SUM' }), cuped: true }),
+  metric('web_clicks', {
+    numerator: measure({
+      source: 'INTERACTIONS',
+      aggregate: 'COUNT',
+      types: ['click'],
+      channel: 'WEB',
+    }),
+  }),
+  metric('order_value', {
+    kind: 'RATIO',
+    numerator: measure({ source: 'ORDERS', aggregate: 'SUM' }),
+    denominator: measure({ source: 'ORDERS', aggregate: 'COUNT' }),
+  }),
+  metric('refunds', {
+    numerator: measure({ source: 'ORDERS', aggregate: 'COUNT', statuses: ['REFUNDED'] }),
+  }),
+  metric('engagement_value', {
+    numerator: measure({ source: 'INTERACTIONS', aggregate: 'SUM' }),
+    windowDays: 1,
+  }),
+];
+
+function valueOf(m: OutcomeMeasure, rows: Planted[], from: number, to: number, presence: boolean) {
+  const kept = rows.filter(
+    (row) =>
+      row.source === m.source &&
+      row.at.getTime() >= from &&
+      row.at.getTime() < to &&
+      (m.source !== 'ORDERS' || (m.statuses ?? ['PAID']).includes(row.status)) &&
+      (!m.types || m.types.includes(row.type)) &&
+      (!m.channel || m.channel === row.channel),
+  );
+  if (presence) {
+    return kept.length > 0 ? 1 : 0;
+  }
+
+  return m.aggregate === 'COUNT' ? kept.length : kept.reduce((sum, row) => sum + row.amount, 0);
+}
+
+describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
+  const exposedAt = new Date(Date.UTC(2026, 5, 1, 12));
+  const stoppedAt = new Date(exposedAt.getTime() + 10 * DAY);
+  const planted = new Map<number, { variantId: number; rows: Planted[] }>();
+  let experiment: { id: number; status: 'STOPPED'; stoppedAt: Date };
+  let variants: ReturnType<typeof toVariantDefinitions>;
+
+  beforeAll(async () => {
+    const db = pulse().app.db;
+    const services = pulse().app.services;
+    const created = await services.experiments.create({
+      key: unique('outcomes').toLowerCase(),
+      name: 'outcomes',
+      hypothesis: null,
+      owner: 'test',
+      segmentId: null,
+      kpiId: null,
+      trafficShare: 1,
+      variants: [
+        { key: 'a', name: 'a', weight: 1, isControl: true, costPerCustomer: null },
+        { key: 'b', name: 'b', weight: 1, isControl: false, costPerCustomer: null },
+      ],
+      metrics: METRICS,
+    });
+    variants = toVariantDefinitions(await services.experiments.variantsOf([created.id]));
+    experiment = { id: created.id, status: 'STOPPED', stoppedAt };
+    const customers = await createCustomers(pulse(), 8);
+    const at = (ms: number) => new Date(exposedAt.getTime() + ms);
+    let sequence = 0;
+    for (const [i, customer] of customers.entries()) {
+      const id = fromGlobalId(customer.id, 'Customer', 'id');
+      const amount = 10 + 7 * i;
+      // Customer 7 is exposed but does nothing: zeros must be counted too.
+      const rows: Planted[] =
+        i === 7
+          ? []
+          : [
+              {
+                source: 'ORDERS',
+                at: at(-1),
+                amount: amount + 1,
+                status: 'PAID',
+                type: '',
+                channel: '',
+              },
+              {
+                source: 'ORDERS',
+                at: at(-3 * DAY),
+                amount: 4,
+                status: 'PAID',
+                type: '',
+                channel: '',
+              },
+              { source: 'ORDERS', at: at(0), amount, status: 'PAID', type: '', channel: '' },
+              {
+                source: 'ORDERS',
+                at: at(i % 2 === 0 ? 2 * DAY : 4 * DAY),
+                amount: 3 * i,
+                status: 'PAID',
+                type: '',
+                channel: '',
+              },
+              {
+                source: 'ORDERS',
+                at: at(DAY),
+                amount: 9,
+                status: 'REFUNDED',
+                type: '',
+                channel: '',
+              },
+              {
+                source: 'ORDERS',
+                at: at(WINDOW * DAY - 1),
+                amount: 100,
+                status: 'PAID',
+                type: '',
+                channel: '',
+              },
+              {
+                source: 'ORDERS',
+                at: at(WINDOW * DAY),
+                amount: 1000,
+                status: 'PAID',
+                type: '',
+                channel: '',
+              },
+              {
+                source: 'INTERACTIONS',
+                at: at(60_000),
+                amount: 2,
+                status: '',
+                type: 'click',
+                channel: 'WEB',
+              },
+              {
+                source: 'INTERACTIONS',
+                at: at(DAY - 1),
+                amount: 5,
+                status: '',
+                type: 'view',
+                channel: 'EMAIL',
+              },
+              {
+                source: 'INTERACTIONS',
+                at: at(DAY),
+                amount: 50,
+                status: '',
+                type: 'click',
+                channel: 'WEB',
+              },
+              {
+                source: 'INTERACTIONS',
+                at: at(2 * DAY),
+                amount: 1,
+                status: '',
+                type: 'click',
+                channel: 'EMAIL',
+              },
+            ];
+      const variantId = variants[i % 2].id;
+      planted.set(id, { variantId, rows });
+      await db.query(
+        'INSERT INTO experiment_exposures (experiment_id, customer_id, variant_id, first_exposed_at, mixed_variants) VALUES (?, ?, ?, ?, 0)',
+        [experiment.id, id, variantId, sqlInstant(db, exposedAt)],
+      );
+      for (const row of rows) {
+        sequence += 1;
+        const time = sqlInstant(db, row.at);
+        if (row.source === 'ORDERS') {
+          await db.query(
+            'INSERT INTO orders (customer_id, client_order_id, ordered_at, amount, currency, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [id, unique(`o${sequence}`), time, row.amount, 'EUR', row.status, time, time],
+          );
+        } else {
+          await db.query(
+            'INSERT INTO interactions (customer_id, channel, type, occurred_at, value, client_event_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [id, row.channel, row.type, time, row.amount, unique(`i${sequence}`), time],
+          );
+        }
+      }
+    }
+  });
+
+  function expectedArm(
+    definition: MetricDefinition,
+    variantId: number,
+    stop = stoppedAt,
+  ): Omit<ArmSums, 'variantKey'> {
+    const members = [...planted.values()].filter((p) => p.variantId === variantId);
+    const start = exposedAt.getTime();
+    const end = Math.min(start + definition.windowDays * DAY, stop.getTime());
+    const presence = definition.kind === 'PROPORTION';
+    const ys = members.map((p) => valueOf(definition.numerator, p.rows, start, end, presence));
+    const sums = (xs: number[]) => ({
+      sum: xs.reduce((s, x) => s + x, 0),
+      sumSquares: xs.reduce((s, x) => s + x * x, 0),
+      sumProducts: xs.reduce((s, x, i) => s + x * ys[i], 0),
+    });
+    const pre = definition.cuped
+      ? members.map((p) =>
+          valueOf(
+            definition.numerator,
+            p.rows,
+            start - definition.windowDays * DAY,
+            start,
+            presence,
+          ),
+        )
+      : null;
+    const denominator = definition.denominator
+      ? members.map((p) => valueOf(definition.denominator!, p.rows, start, end, false))
+      : null;
+
+    return {
+      n: members.length,
+      sum: sums(ys).sum,
+      sumSquares: sums(ys).sumSquares,
+      covariate: pre && sums(pre),
+      denominator: denominator && sums(denominator),
+    };
+  }
+
+  it.each(METRICS.map((m) => [m.key, m] as const))(
+    'computes the sums of %s per variant exactly as the definition says',
+    async (_key, definition) => {
+      const [sums] = await new OutcomeService(pulse().app.db).sums(experiment, variants, [
+        definition,
+      ]);
+      expect(sums.arms).toEqual(
+        variants.map((variant) => ({
+          variantKey: variant.key,
+          ...expectedArm(definition, variant.id),
+        })),
+      );
+      expect(sums.arms.every((arm) => arm.n === 4)).toBe(true);
+    },
+  );
+
+  it('counts no row from the stop on, even inside the window', async () => {
+    const stop = new Date(exposedAt.getTime() + DAY);
+    const sums = await new OutcomeService(pulse().app.db).sums(
+      { ...experiment, stoppedAt: stop },
+      variants,
+      METRICS,
+    );
+    sums.forEach((metricSums, m) => {
+      expect(metricSums.arms).toEqual(
+        variants.map((variant) => ({
+          variantKey: variant.key,
+          ...expectedArm(METRICS[m], variant.id, stop),
+        })),
+      );
+    });
+    // Inside [exposure, exposure + 1 day) only the order at the exposure instant is PAID.
+    expect(sums[0].arms.map((arm) => arm.sum)).toEqual([4, 3]);
+  });
+
+  it('runs one SQL statement per metric', async () => {
+    const service = new OutcomeService(pulse().app.db);
+    const one = await pulse().countStatements(() =>
+      service.sums(experiment, variants, METRICS.slice(0, 1)),
+    );
+    const all = await pulse().countStatements(() => service.sums(experiment, variants, METRICS));
+    expect([one.statements, all.statements]).toEqual([1, METRICS.length]);
+  });
+});
