@@ -1,0 +1,149 @@
+import { analyzeExperiment } from '../../../../src/experiments/analysis/analyze-experiment';
+import type { ArmSums, MetricSums } from '../../../../src/experiments/outcome-sums';
+import { adjustPValues } from '../../../../src/experiments/stats/multiple-comparisons';
+import { twoProportionZTest } from '../../../../src/experiments/stats/two-proportions';
+
+const KEYS = ['control', 'b', 'c'];
+const variants = KEYS.map((key, i) => ({
+  key,
+  name: key,
+  weight: 1,
+  isControl: i === 0,
+  costPerCustomer: null,
+}));
+const conversions = (key: string, n: number, converted: number): ArmSums => ({
+  variantKey: key,
+  n,
+  sum: converted,
+  sumSquares: converted,
+  covariate: null,
+  denominator: null,
+});
+const proportion = (
+  metricKey: string,
+  counts: number[],
+  extra: Partial<MetricSums> = {},
+): MetricSums => ({
+  metricKey,
+  name: metricKey,
+  kind: 'PROPORTION',
+  role: 'GOAL',
+  inverse: false,
+  measuresRevenue: false,
+  arms: counts.map((converted, i) => conversions(KEYS[i], 2000, converted)),
+  ...extra,
+});
+const input = (metrics: MetricSums[], exposures = [2000, 2000, 2000]) => ({
+  status: 'RUNNING' as const,
+  variants,
+  exposures: exposures.map((n, i) => ({ variantKey: KEYS[i], n })),
+  mixedExposures: 0,
+  metrics,
+  looks: 3,
+});
+
+describe('analyzing a whole experiment', () => {
+  const metrics = [proportion('buy', [200, 250, 215]), proportion('signup', [400, 430, 470])];
+
+  it('corrects goal p-values over metrics × treatments with Holm, as adjustPValues does', () => {
+    const analysis = analyzeExperiment(input(metrics), { method: 'FREQUENTIST' });
+    const raw = metrics.flatMap((metric) =>
+      [1, 2].map(
+        (i) =>
+          twoProportionZTest({
+            control: { n: 2000, conversions: metric.arms[0].sum },
+            treatment: { n: 2000, conversions: metric.arms[i].sum },
+          }).value!.pValuePooled.value!,
+      ),
+    );
+    const expected = adjustPValues(raw, 'HOLM', 0.05);
+    expect(analysis.multipleComparisons).toMatchObject({ method: 'HOLM', familySize: 4 });
+    const comparisons = analysis.metrics.flatMap((metric) => metric.comparisons);
+    comparisons.forEach((comparison, i) => {
+      expect(comparison.decisionPValue).toBeCloseTo(raw[i], 14);
+      expect(comparison.adjustedPValue).toBeCloseTo(expected.adjusted[i], 14);
+    });
+    expect(analysis.settings.correction).toBe('HOLM');
+  });
+
+  it('gives each of three variants a probability of being best that sums to 1', () => {
+    const analysis = analyzeExperiment(input(metrics));
+    const best = analysis.metrics[0].probabilityBest!;
+    expect(best.map((b) => b.variantKey)).toEqual(KEYS);
+    expect(best.reduce((s, b) => s + b.probability, 0)).toBeCloseTo(1, 9);
+    expect(best[1].probability).toBeGreaterThan(best[2].probability);
+  });
+
+  it('reads lower as better for an inverse metric', () => {
+    const refunds = proportion('refunds', [200, 150, 200], { inverse: true, role: 'GUARDRAIL' });
+    const [comparison] = analyzeExperiment(input([metrics[0], refunds]), { method: 'FREQUENTIST' })
+      .metrics[1].comparisons;
+    expect(comparison.improvement).toBeCloseTo(0.025, 12);
+    expect(comparison.verdict).toBe('BETTER');
+    expect(comparison.bayesian.value!.chanceToBeBetter).toBeGreaterThan(0.99);
+  });
+
+  it('tests goals for improvement only when one-sided', () => {
+    const worse = proportion('buy', [250, 200, 250]);
+    const two = analyzeExperiment(input([worse]), { method: 'FREQUENTIST', correction: 'NONE' });
+    const one = analyzeExperiment(input([worse]), {
+      method: 'FREQUENTIST',
+      correction: 'NONE',
+      sidedness: 'ONE_SIDED',
+    });
+    expect(two.metrics[0].comparisons[0].verdict).toBe('WORSE');
+    expect(one.metrics[0].comparisons[0].frequentist.value!.sided).toBe('greater');
+    expect(one.metrics[0].comparisons[0].decisionPValue).toBeGreaterThan(0.99);
+  });
+
+  it('reports CUPED beside the unadjusted result and uses its smaller variance', () => {
+    const withCovariate = (key: string, shift: number): ArmSums => {
+      // y = x + shift + noise-free pattern: the covariate explains most of the variance.
+      const xs = Array.from({ length: 500 }, (_, i) => (i % 10) * 3);
+      const ys = xs.map((x, i) => x + shift + (i % 3));
+      const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
+
+      return {
+        variantKey: key,
+        n: 500,
+        sum: sum(ys),
+        sumSquares: sum(ys.map((y) => y * y)),
+        covariate: {
+          sum: sum(xs),
+          sumSquares: sum(xs.map((x) => x * x)),
+          sumProducts: sum(xs.map((x, i) => x * ys[i])),
+        },
+        denominator: null,
+      };
+    };
+    const revenue: MetricSums = {
+      metricKey: 'revenue',
+      name: 'revenue',
+      kind: 'MEAN',
+      role: 'GOAL',
+      inverse: false,
+      measuresRevenue: true,
+      arms: [withCovariate('control', 0), withCovariate('b', 1), withCovariate('c', 0)],
+    };
+    const [comparison] = analyzeExperiment(input([revenue], [500, 500, 500])).metrics[0]
+      .comparisons;
+    const cuped = comparison.cuped!.value!;
+    expect(cuped.theta).toBeCloseTo(1, 3);
+    expect(cuped.varianceReduction).toBeGreaterThan(0.9);
+    expect(cuped.adjustedDifference).toBeCloseTo(1, 9);
+    expect(cuped.unadjustedDifference).toBeCloseTo(1, 9);
+    const off = analyzeExperiment(input([revenue], [500, 500, 500]), { cuped: false });
+    expect(off.metrics[0].comparisons[0].cuped).toBeNull();
+  });
+
+  it('gives reasons, never numbers, when nothing varies', () => {
+    const empty = proportion('buy', [0, 0, 0], {
+      arms: KEYS.map((key) => conversions(key, 1, 0)),
+    });
+    const [comparison] = analyzeExperiment(input([empty], [1, 1, 1])).metrics[0].comparisons;
+    expect(comparison.sequential).toEqual({ value: null, reason: 'ZERO_VARIANCE' });
+    expect(comparison.frequentist).toEqual({ value: null, reason: 'ZERO_VARIANCE' });
+    expect(comparison.relativeLift).toEqual({ value: null, reason: 'BASELINE_ZERO' });
+    expect(comparison.verdict).toBe('INCONCLUSIVE');
+  });
+});
