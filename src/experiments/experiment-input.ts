@@ -92,11 +92,12 @@ export function checkMetrics(metrics: readonly MetricDefinition[], field: string
 }
 
 function checkMeasure(measure: OutcomeMeasure, field: string): void {
-  if (
-    measure.source === 'ORDERS' &&
-    (measure.types !== undefined || measure.channel !== undefined)
-  ) {
-    throw badInput('types and channel apply to INTERACTIONS only', field);
+  if (measure.source === 'ORDERS') {
+    for (const filter of ['types', 'channel'] as const) {
+      if (measure[filter] !== undefined) {
+        throw badInput(`only INTERACTIONS measures take ${filter}`, `${field}.${filter}`);
+      }
+    }
   }
   if (measure.source === 'INTERACTIONS' && measure.statuses !== undefined) {
     throw badInput('statuses apply to ORDERS only', `${field}.statuses`);

@@ -297,7 +297,7 @@ describeEachDialect('experiments: definition and lifecycle', (pulse) => {
           },
         ],
       },
-      'input.metrics[0].numerator',
+      'input.metrics[0].numerator.types',
     ],
   ])(
     'refuses %s with BAD_USER_INPUT naming the field, writing nothing',

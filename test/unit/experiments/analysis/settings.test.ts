@@ -1,5 +1,5 @@
 import { applySettings, DEFAULT_SETTINGS } from '../../../../src/experiments/analysis/settings';
-import { PulseError } from '../../../../src/errors';
+import { type PulseError } from '../../../../src/errors';
 
 describe('analysis settings', () => {
   it('fills in every default and keeps given values', () => {
