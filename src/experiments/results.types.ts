@@ -289,10 +289,14 @@ export class BayesianResult {
   })
   chanceToBeBetter!: number;
 
-  @Field(() => Float, { description: 'Expected loss of shipping the treatment, in metric units.' })
+  @Field(() => Float, {
+    description: 'Expected loss of shipping the treatment (rate points; GAUSSIAN: relative lift).',
+  })
   riskOfShipping!: number;
 
-  @Field(() => Float, { description: 'Expected loss of keeping the control, in metric units.' })
+  @Field(() => Float, {
+    description: 'Expected loss of keeping the control (rate points; GAUSSIAN: relative lift).',
+  })
   riskOfKeeping!: number;
 
   @Field(() => StatInterval, {

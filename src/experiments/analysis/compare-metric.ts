@@ -32,7 +32,10 @@ export interface BayesianSummary {
   model: 'BETA_BINOMIAL' | 'GAUSSIAN';
   /** Probability the treatment is better (lower, for inverse metrics). */
   chanceToBeBetter: number;
-  /** Expected loss of shipping the treatment / keeping the control, in the metric's units. */
+  /**
+   * Expected loss of shipping the treatment / keeping the control: in rate points for
+   * BETA_BINOMIAL, in relative lift for GAUSSIAN (absolute units when the control mean is 0).
+   */
   riskOfShipping: number;
   riskOfKeeping: number;
   /** Credible interval of the relative lift (Gaussian model, with the prior when given). */
@@ -341,19 +344,22 @@ function bayesian(
       ...common,
     });
   }
-  // Means and ratios: the Gaussian model on the absolute difference gives the chance and the
-  // risks in the metric's units; the relative one gives the lift's credible interval.
-  const absolute = bayesianEffectTest(a, b, { differenceType: 'absolute' });
-  if (absolute.value === null) {
-    return absolute;
+  // Means and ratios: the posterior of the relative lift (with the prior when one is set, as
+  // GrowthBook) gives the chance, the interval and the risks, in lift units. With a zero control
+  // mean the lift is undefined and the absolute difference (flat prior) stands in.
+  const posterior = gaussian.value
+    ? gaussian
+    : bayesianEffectTest(a, b, { differenceType: 'absolute', credibleLevel: 1 - settings.alpha });
+  if (posterior.value === null) {
+    return posterior;
   }
-  const up = absolute.value.chanceToWin;
+  const up = posterior.value.chanceToWin;
 
   return defined({
     model: 'GAUSSIAN',
     chanceToBeBetter: metric.inverse ? 1 - up : up,
-    riskOfShipping: metric.inverse ? absolute.value.riskControl : absolute.value.riskTreatment,
-    riskOfKeeping: metric.inverse ? absolute.value.riskTreatment : absolute.value.riskControl,
+    riskOfShipping: metric.inverse ? posterior.value.riskControl : posterior.value.riskTreatment,
+    riskOfKeeping: metric.inverse ? posterior.value.riskTreatment : posterior.value.riskControl,
     ...common,
   });
 }

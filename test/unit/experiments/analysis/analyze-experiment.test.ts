@@ -146,4 +146,36 @@ describe('analyzing a whole experiment', () => {
     expect(comparison.relativeLift).toEqual({ value: null, reason: 'BASELINE_ZERO' });
     expect(comparison.verdict).toBe('INCONCLUSIVE');
   });
+
+  it("applies a proper prior to the posterior of a mean metric's lift", () => {
+    const mean = (key: string, total: number): ArmSums => ({
+      variantKey: key,
+      n: 400,
+      sum: total,
+      sumSquares: (total * total) / 400 + 399 * 25,
+      covariate: null,
+      denominator: null,
+    });
+    const revenue: MetricSums = {
+      metricKey: 'revenue',
+      name: 'revenue',
+      kind: 'MEAN',
+      role: 'GOAL',
+      inverse: false,
+      measuresRevenue: true,
+      arms: [mean('control', 4000), mean('b', 4400), mean('c', 4000)],
+    };
+    const flat = analyzeExperiment(input([revenue], [400, 400, 400]), { method: 'BAYESIAN' });
+    const sceptical = analyzeExperiment(input([revenue], [400, 400, 400]), {
+      method: 'BAYESIAN',
+      priorMean: -0.05,
+      priorSd: 0.01,
+    });
+    const a = flat.metrics[0].comparisons[0].bayesian.value!;
+    const b = sceptical.metrics[0].comparisons[0].bayesian.value!;
+    expect([a.model, a.priorApplied, b.priorApplied]).toEqual(['GAUSSIAN', false, true]);
+    expect(a.chanceToBeBetter).toBeGreaterThan(0.9);
+    expect(b.chanceToBeBetter).toBeLessThan(0.1);
+    expect(b.liftCredibleInterval!.upper!).toBeLessThan(a.liftCredibleInterval!.upper!);
+  });
 });
