@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { parseNumber, uniqueViolation } from '../db/dialect';
+import { containsPattern, parseNumber, uniqueViolation } from '../db/dialect';
 import { keysetPage } from '../db/keyset-page';
 import type { Page, PageArgs } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
@@ -110,7 +110,7 @@ export class ExperimentService {
         }
         if (filter.keyContains) {
           query.andWhere("e.key LIKE :pattern ESCAPE '!'", {
-            pattern: `%${filter.keyContains.replace(/[!%_]/g, (c) => `!${c}`)}%`,
+            pattern: containsPattern(filter.keyContains),
           });
         }
 

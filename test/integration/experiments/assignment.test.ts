@@ -79,6 +79,20 @@ describeEachDialect('experiments: assignment', (pulse) => {
     return row.salt;
   }
 
+  // customer id → variant key, as the pure assignment places the population at `share`.
+  function pureAssignment(salt: string, share: number): Map<number, string> {
+    const expected = new Map<number, string>();
+    for (const customer of customers) {
+      const id = fromGlobalId(customer.id, 'Customer', 'id');
+      const pure = assignVariant(salt, share, VARIANTS, id);
+      if (pure.variantKey) {
+        expected.set(id, pure.variantKey);
+      }
+    }
+
+    return expected;
+  }
+
   it('computes the same 52-bit hash in SQL as in JavaScript', async () => {
     const hash = unitHashSql(pulse().app.db, 'salt-é', 'variant', 'c.id');
     const rows: Array<{ id: number; u: number }> = await pulse().app.db.query(
@@ -143,7 +157,7 @@ describeEachDialect('experiments: assignment', (pulse) => {
     expect(await exposures(targeted.key)).toEqual(new Map());
   });
 
-  it('still reports the variant of an exposed customer after the experiment stopped', async () => {
+  it('still reports the variant of an exposed customer after the stop, and exposes nobody new', async () => {
     const { id, key } = await running();
     const before = (await assignOne(key, customers[2].id)).data!.assignVariant;
     await pulse().query(MOVE('stopExperiment'), { id });
@@ -152,6 +166,14 @@ describeEachDialect('experiments: assignment', (pulse) => {
       reason: 'EXPERIMENT_NOT_RUNNING',
       newlyExposed: false,
     });
+    expect((await assignOne(key, customers[3].id)).data!.assignVariant).toEqual({
+      customerId: customers[3].id,
+      variant: null,
+      reason: 'EXPERIMENT_NOT_RUNNING',
+      firstExposedAt: null,
+      newlyExposed: false,
+    });
+    expect((await exposures(key)).size).toBe(1);
   });
 
   it('refuses an unknown experiment key or customer with NOT_FOUND naming the argument', async () => {
@@ -175,17 +197,8 @@ describeEachDialect('experiments: assignment', (pulse) => {
     const response = await pulse().query<{ assignSegment: Record<string, number> }>(ASSIGN_ALL, {
       key,
     });
-    const salt = await saltOf(key);
-    const assigned = await exposures(key);
-    const expected = new Map<number, string>();
-    for (const customer of customers) {
-      const id = fromGlobalId(customer.id, 'Customer', 'id');
-      const pure = assignVariant(salt, 0.6, VARIANTS, id);
-      if (pure.variantKey) {
-        expected.set(id, pure.variantKey);
-      }
-    }
-    expect(assigned).toEqual(expected);
+    const expected = pureAssignment(await saltOf(key), 0.6);
+    expect(await exposures(key)).toEqual(expected);
     expect(response.data!.assignSegment).toEqual({
       targeted: customers.length,
       inTraffic: expected.size,
@@ -205,9 +218,17 @@ describeEachDialect('experiments: assignment', (pulse) => {
     const { id, key } = await running({ trafficShare: 0.2 });
     await pulse().query(ASSIGN_ALL, { key });
     const before = await exposures(key);
-    await pulse().query(GROW, { id, version: 2, share: 0.7 });
-    await pulse().query(ASSIGN_ALL, { key });
+    const grown = await pulse().query(GROW, { id, version: 2, share: 0.7 });
+    expect(grown.errors).toBeUndefined();
+    const added = await pulse().query<{ assignSegment: Record<string, number> }>(ASSIGN_ALL, {
+      key,
+    });
     const after = await exposures(key);
+    expect(after).toEqual(pureAssignment(await saltOf(key), 0.7));
+    expect(added.data!.assignSegment).toMatchObject({
+      newlyExposed: after.size - before.size,
+      alreadyExposed: before.size,
+    });
     expect(after.size).toBeGreaterThan(before.size);
     for (const [customerId, variant] of before) {
       expect([customerId, after.get(customerId)]).toEqual([customerId, variant]);

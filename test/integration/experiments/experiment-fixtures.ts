@@ -5,7 +5,7 @@ export const CREATE_EXPERIMENT = `mutation Create($input: CreateExperimentInput!
 }`;
 
 export const MOVE = (mutation: 'startExperiment' | 'stopExperiment' | 'archiveExperiment') =>
-  `mutation Move($id: ID!) { ${mutation}(id: $id) { experiment { id status startedAt stoppedAt archivedAt version } } }`;
+  `mutation Move($id: ID!) { ${mutation}(id: $id) { experiment { id status startedAt stoppedAt concludedAt archivedAt version } } }`;
 
 /** A two-variant experiment on purchases (goal) and refunds (inverse guardrail). */
 export function purchaseExperiment(key: string, overrides: Record<string, unknown> = {}) {

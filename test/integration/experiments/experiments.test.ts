@@ -1,8 +1,9 @@
+import { quoteIdentifier, sqlInstant } from '../../../src/db/dialect';
 import { fromGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
-import { unique } from '../support/factories';
-import { collect, wsClient } from '../support/ws';
+import { createCustomers, unique } from '../support/factories';
+import { countryIs, createSegment } from '../segments/segment-support';
 import { CREATE_EXPERIMENT, MOVE, purchaseExperiment } from './experiment-fixtures';
 
 const READ = `query Read($id: ID!) {
@@ -23,9 +24,24 @@ const LIST = `query List($filter: ExperimentFilter, $first: Int, $after: String)
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const UPDATED = `subscription Updated($ids: [ID!]) {
-  experimentUpdated(experimentIds: $ids) { kind status message experiment { id key } }
+
+const CONCLUDE = `mutation Conclude($id: ID!, $input: ConcludeExperimentInput) {
+  concludeExperiment(id: $id, input: $input) {
+    experiment {
+      status startedAt stoppedAt concludedAt archivedAt version
+      conclusion { decision variantKey notes concludedByKeyId }
+    }
+  }
 }`;
+
+interface Stamps {
+  status: string;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  concludedAt: string | null;
+  archivedAt: string | null;
+  version: number;
+}
 
 interface Created {
   createExperiment: { experiment: { id: string; key: string; status: string; version: number } };
@@ -197,142 +213,6 @@ describeEachDialect('experiments: definition and lifecycle', (pulse) => {
     ]);
   });
 
-  it.each([
-    ['one variant', { variants: [{ key: 'only', isControl: true }] }, 'input.variants'],
-    [
-      'two controls',
-      {
-        variants: [
-          { key: 'a', isControl: true },
-          { key: 'b', isControl: true },
-        ],
-      },
-      'input.variants',
-    ],
-    [
-      'a zero weight',
-      {
-        variants: [
-          { key: 'a', isControl: true },
-          { key: 'b', weight: 0 },
-        ],
-      },
-      'input.variants[1].weight',
-    ],
-    [
-      'a duplicate variant key',
-      { variants: [{ key: 'a', isControl: true }, { key: 'a' }] },
-      'input.variants[1].key',
-    ],
-    ['a bad key', { key: 'Bad Key' }, 'input.key'],
-    ['traffic above 1', { trafficShare: 1.5 }, 'input.trafficShare'],
-    [
-      'no goal metric',
-      {
-        metrics: [
-          {
-            key: 'm',
-            role: 'GUARDRAIL',
-            kind: 'MEAN',
-            numerator: { source: 'ORDERS', aggregate: 'COUNT' },
-          },
-        ],
-      },
-      'input.metrics',
-    ],
-    [
-      'a ratio without denominator',
-      {
-        metrics: [
-          {
-            key: 'm',
-            role: 'GOAL',
-            kind: 'RATIO',
-            numerator: { source: 'ORDERS', aggregate: 'SUM' },
-          },
-        ],
-      },
-      'input.metrics[0].denominator',
-    ],
-    [
-      'CUPED on a ratio',
-      {
-        metrics: [
-          {
-            key: 'm',
-            role: 'GOAL',
-            kind: 'RATIO',
-            cuped: true,
-            numerator: { source: 'ORDERS', aggregate: 'SUM' },
-            denominator: { source: 'ORDERS', aggregate: 'COUNT' },
-          },
-        ],
-      },
-      'input.metrics[0].cuped',
-    ],
-    [
-      'a window of 0 days',
-      {
-        metrics: [
-          {
-            key: 'm',
-            role: 'GOAL',
-            kind: 'MEAN',
-            windowDays: 0,
-            numerator: { source: 'ORDERS', aggregate: 'COUNT' },
-          },
-        ],
-      },
-      'input.metrics[0].windowDays',
-    ],
-    [
-      'types on orders',
-      {
-        metrics: [
-          {
-            key: 'm',
-            role: 'GOAL',
-            kind: 'MEAN',
-            numerator: { source: 'ORDERS', aggregate: 'COUNT', types: ['x'] },
-          },
-        ],
-      },
-      'input.metrics[0].numerator.types',
-    ],
-  ])(
-    'refuses %s with BAD_USER_INPUT naming the field, writing nothing',
-    async (_label, overrides: Record<string, unknown>, field) => {
-      const key = unique('bad').toLowerCase();
-      // The key override (a bad key) wins over the generated one.
-      const response = await pulse().query(CREATE_EXPERIMENT, {
-        input: purchaseExperiment(key, overrides),
-      });
-      expectError(response, 'BAD_USER_INPUT', field);
-      const [row] = await pulse().app.db.query(
-        'SELECT COUNT(*) AS n FROM experiments WHERE name = ?',
-        [`Experiment ${key}`],
-      );
-      expect(Number(row.n)).toBe(0);
-    },
-  );
-
-  it('refuses a taken key with CONFLICT and an unknown segment with NOT_FOUND', async () => {
-    const created = await create();
-    expectError(
-      await pulse().query(CREATE_EXPERIMENT, { input: purchaseExperiment(created.key) }),
-      'CONFLICT',
-      'input.key',
-    );
-    const segmentId = Buffer.from('Segment:999999').toString('base64url');
-    expectError(
-      await pulse().query(CREATE_EXPERIMENT, {
-        input: purchaseExperiment(unique('exp').toLowerCase(), { segmentId }),
-      }),
-      'NOT_FOUND',
-      'input.segmentId',
-    );
-  });
-
   it('lists experiments newest first by status, with nested variants in a bounded number of statements', async () => {
     const keys: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -352,31 +232,188 @@ describeEachDialect('experiments: definition and lifecycle', (pulse) => {
     // key check, audit, count, page, variants, metrics, exposure counts: one each, not one per row.
     expect(statements).toBeLessThanOrEqual(8);
   });
-
-  it('announces status changes to experimentUpdated subscribers of that experiment only', async () => {
-    const watched = await create();
-    const other = await create();
-    const client = wsClient(pulse(), pulse().keys.ANALYST);
-    const { ready, results } = collect<{ data: { experimentUpdated: Record<string, unknown> } }>(
-      client,
-      UPDATED,
-      { ids: [watched.id] },
-      2,
+  it('archives from DRAFT and RUNNING, and concludes a STOPPED experiment before archiving it, stamping each move', async () => {
+    const draft = await create();
+    const archivedDraft = await pulse().query<{ archiveExperiment: { experiment: Stamps } }>(
+      MOVE('archiveExperiment'),
+      { id: draft.id },
     );
-    await ready;
-    await pulse().query(MOVE('startExperiment'), { id: other.id });
-    await pulse().query(MOVE('startExperiment'), { id: watched.id });
-    await pulse().query(MOVE('stopExperiment'), { id: watched.id });
-    const events = (await results).map((event) => event.data.experimentUpdated);
-    await client.dispose();
-    expect(events).toEqual([
-      expect.objectContaining({
-        kind: 'STATUS_CHANGED',
-        status: 'RUNNING',
-        experiment: { id: watched.id, key: watched.key },
-      }),
-      expect.objectContaining({ kind: 'STATUS_CHANGED', status: 'STOPPED' }),
+    expect(archivedDraft.data!.archiveExperiment.experiment).toMatchObject({
+      status: 'ARCHIVED',
+      startedAt: null,
+      archivedAt: expect.any(String),
+      version: 2,
+    });
+
+    const running = await create();
+    await pulse().query(MOVE('startExperiment'), { id: running.id });
+    const archivedRunning = await pulse().query<{ archiveExperiment: { experiment: Stamps } }>(
+      MOVE('archiveExperiment'),
+      { id: running.id },
+    );
+    expect(archivedRunning.data!.archiveExperiment.experiment).toMatchObject({
+      status: 'ARCHIVED',
+      startedAt: expect.any(String),
+      stoppedAt: null,
+    });
+
+    const concluded = await create();
+    await pulse().query(MOVE('startExperiment'), { id: concluded.id });
+    await pulse().query(MOVE('stopExperiment'), { id: concluded.id });
+    const response = await pulse().query<{
+      concludeExperiment: { experiment: Stamps & { conclusion: Record<string, unknown> } };
+    }>(CONCLUDE, { id: concluded.id, input: { variantKey: 'banner', notes: 'Roll out.' } });
+    const experiment = response.data!.concludeExperiment.experiment;
+    expect(experiment).toMatchObject({
+      status: 'CONCLUDED',
+      version: 4,
+      archivedAt: null,
+      conclusion: {
+        variantKey: 'banner',
+        notes: 'Roll out.',
+        decision: expect.any(String),
+        concludedByKeyId: expect.any(String),
+      },
+    });
+    const stamps = [experiment.startedAt, experiment.stoppedAt, experiment.concludedAt];
+    expect(stamps.map((stamp) => Date.parse(stamp!))).toEqual(
+      [...stamps.map((stamp) => Date.parse(stamp!))].sort((a, b) => a - b),
+    );
+    const archived = await pulse().query<{ archiveExperiment: { experiment: Stamps } }>(
+      MOVE('archiveExperiment'),
+      { id: concluded.id },
+    );
+    expect(archived.data!.archiveExperiment.experiment).toMatchObject({
+      status: 'ARCHIVED',
+      concludedAt: experiment.concludedAt,
+      archivedAt: expect.any(String),
+      version: 5,
+    });
+  });
+
+  it('filters by key text (LIKE wildcards taken literally) and by several statuses, paging with after', async () => {
+    const prefix = unique('kc').toLowerCase().replace(/-/g, '_');
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const key = `${prefix}_${i}`;
+      await pulse().query(CREATE_EXPERIMENT, { input: purchaseExperiment(key) });
+      keys.push(key);
+    }
+    const started = await pulse().query<Created>(CREATE_EXPERIMENT, {
+      input: purchaseExperiment(`${prefix}_3`),
+    });
+    await pulse().query(MOVE('startExperiment'), {
+      id: started.data!.createExperiment.experiment.id,
+    });
+    // "_" matches any character in LIKE; the filter must match it literally.
+    await pulse().query(CREATE_EXPERIMENT, { input: purchaseExperiment(`${prefix}x3`) });
+
+    type ListPage = {
+      experiments: {
+        totalCount: number;
+        edges: Array<{ node: { key: string; status: string } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
+    const filter = { keyContains: `${prefix}_`, statuses: ['DRAFT', 'RUNNING'] };
+    const first = (await pulse().query<ListPage>(LIST, { filter, first: 3 })).data!.experiments;
+    expect(first.totalCount).toBe(4);
+    expect(first.edges.map((edge) => edge.node.key)).toEqual([`${prefix}_3`, keys[2], keys[1]]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (
+      await pulse().query<ListPage>(LIST, { filter, first: 3, after: first.pageInfo.endCursor })
+    ).data!.experiments;
+    expect(second.edges.map((edge) => edge.node.key)).toEqual([keys[0]]);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    const running = (
+      await pulse().query<ListPage>(LIST, {
+        filter: { keyContains: prefix, statuses: ['RUNNING'] },
+      })
+    ).data!.experiments;
+    expect(running.edges.map((edge) => [edge.node.key, edge.node.status])).toEqual([
+      [`${prefix}_3`, 'RUNNING'],
     ]);
-    expect(fromGlobalId(watched.id, 'Experiment', 'id')).toBeGreaterThan(0);
+  });
+
+  it('counts exposures per experiment and variant, with segment and KPI, for a whole page in the same number of statements as for one', async () => {
+    const customers = await createCustomers(pulse(), 5);
+    const segment = await createSegment(pulse(), { kind: 'RULE', definition: countryIs('GB') });
+    const kpi = await pulse().query<{ createKpi: { kpi: { id: string } } }>(
+      'mutation($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } } }',
+      { input: { key: unique('kpi').toLowerCase().replace(/-/g, '_'), metric: 'REVENUE' } },
+    );
+    const prefix = unique('exposed').toLowerCase();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await pulse().query<Created>(CREATE_EXPERIMENT, {
+        input: purchaseExperiment(`${prefix}-${i}`, {
+          segmentId: segment.id,
+          kpiId: kpi.data!.createKpi.kpi.id,
+        }),
+      });
+      ids.push(response.data!.createExperiment.experiment.id);
+    }
+    // Experiment i: i + 1 customers, the first in control and the others in banner.
+    const customerIds = customers.map((c) => fromGlobalId(c.id, 'Customer', 'id'));
+    const db = pulse().app.db;
+    for (const [i, id] of ids.entries()) {
+      const experimentId = fromGlobalId(id, 'Experiment', 'id');
+      for (const [j, customerId] of customerIds.slice(0, i + 1).entries()) {
+        await db.query(
+          `INSERT INTO experiment_exposures (experiment_id, customer_id, variant_id, first_exposed_at, mixed_variants)
+           SELECT ?, ?, id, ?, 0 FROM experiment_variants WHERE experiment_id = ? AND ${quoteIdentifier(db, 'key')} = ?`,
+          [
+            experimentId,
+            customerId,
+            sqlInstant(db, new Date()),
+            experimentId,
+            j ? 'banner' : 'control',
+          ],
+        );
+      }
+    }
+    const query = `query List($filter: ExperimentFilter, $first: Int) {
+      experiments(filter: $filter, first: $first) {
+        edges { node { key exposedCount segment { id } kpi { id } variants { key exposedCount } metrics { key } } }
+      }
+    }`;
+    type Page = {
+      experiments: {
+        edges: Array<{
+          node: {
+            key: string;
+            exposedCount: number;
+            segment: { id: string };
+            kpi: { id: string };
+            variants: Array<{ key: string; exposedCount: number }>;
+          };
+        }>;
+      };
+    };
+    const one = await pulse().countStatements(() =>
+      pulse().query<Page>(query, { filter: { keyContains: prefix }, first: 1 }),
+    );
+    const page = await pulse().countStatements(() =>
+      pulse().query<Page>(query, { filter: { keyContains: prefix }, first: 4 }),
+    );
+    expect(
+      page.result.data!.experiments.edges.map(({ node }) => [
+        node.key,
+        node.exposedCount,
+        node.variants.map((variant) => [variant.key, variant.exposedCount]),
+        node.segment.id === segment.id && node.kpi.id === kpi.data!.createKpi.kpi.id,
+      ]),
+    ).toEqual(
+      [3, 2, 1, 0].map((i) => [
+        `${prefix}-${i}`,
+        i + 1,
+        [
+          ['control', 1],
+          ['banner', i],
+        ],
+        true,
+      ]),
+    );
+    expect(page.statements).toBe(one.statements);
   });
 });

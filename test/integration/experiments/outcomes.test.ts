@@ -6,12 +6,31 @@ import type {
 import { toVariantDefinitions } from '../../../src/experiments/experiment.service';
 import { OutcomeService } from '../../../src/experiments/outcome.service';
 import type { ArmSums } from '../../../src/experiments/outcome-sums';
-import { fromGlobalId } from '../../../src/graphql/global-id';
+import { fromGlobalId, toGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
 import { createCustomers, unique } from '../support/factories';
 
 const DAY = 86_400_000;
 const WINDOW = 7;
+
+const RESULTS = `query Results($id: ID!) {
+  experiment(id: $id) {
+    results {
+      metrics {
+        metricKey
+        variants { variantKey n sum sumSquares covariateSum denominatorSum }
+      }
+    }
+  }
+}`;
+
+interface ResultsResponse {
+  experiment: {
+    results: {
+      metrics: Array<{ metricKey: string; variants: Array<Record<string, unknown>> }>;
+    };
+  };
+}
 
 // Rows planted around each customer's exposure, and an independent evaluator of the metric
 // definitions over them: the SQL must agree with it on every sum.
@@ -88,10 +107,8 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
   let experiment: { id: number; status: 'STOPPED'; stoppedAt: Date };
   let variants: ReturnType<typeof toVariantDefinitions>;
 
-  beforeAll(async () => {
-    const db = pulse().app.db;
-    const services = pulse().app.services;
-    const created = await services.experiments.create({
+  const createExperiment = (metrics: MetricDefinition[]) =>
+    pulse().app.services.experiments.create({
       key: unique('outcomes').toLowerCase(),
       name: 'outcomes',
       hypothesis: null,
@@ -103,9 +120,17 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
         { key: 'a', name: 'a', weight: 1, isControl: true, costPerCustomer: null },
         { key: 'b', name: 'b', weight: 1, isControl: false, costPerCustomer: null },
       ],
-      metrics: METRICS,
+      metrics,
     });
-    variants = toVariantDefinitions(await services.experiments.variantsOf([created.id]));
+  const readResults = (id: number) =>
+    pulse().query<ResultsResponse>(RESULTS, { id: toGlobalId('Experiment', id) });
+
+  beforeAll(async () => {
+    const db = pulse().app.db;
+    const created = await createExperiment(METRICS);
+    variants = toVariantDefinitions(
+      await pulse().app.services.experiments.variantsOf([created.id]),
+    );
     experiment = { id: created.id, status: 'STOPPED', stoppedAt };
     const customers = await createCustomers(pulse(), 8);
     const at = (ms: number) => new Date(exposedAt.getTime() + ms);
@@ -296,6 +321,56 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     });
     // Inside [exposure, exposure + 1 day) only the order at the exposure instant is PAID.
     expect(sums[0].arms.map((arm) => arm.sum)).toEqual([4, 3]);
+  });
+
+  it('serves the same sums in Experiment.results over HTTP, counting nothing from the stored stop on', async () => {
+    const db = pulse().app.db;
+    // Inside the 7-day windows, so the order at window end − 1 ms is cut by the stop.
+    const stop = new Date(exposedAt.getTime() + 5 * DAY);
+    await db.query(
+      'UPDATE experiments SET status = ?, started_at = ?, stopped_at = ? WHERE id = ?',
+      [
+        'STOPPED',
+        sqlInstant(db, new Date(exposedAt.getTime() - DAY)),
+        sqlInstant(db, stop),
+        experiment.id,
+      ],
+    );
+    const response = await readResults(experiment.id);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.experiment.results.metrics).toEqual(
+      METRICS.map((definition) => ({
+        metricKey: definition.key,
+        variants: variants.map((variant) => {
+          const arm = expectedArm(definition, variant.id, stop);
+
+          return {
+            variantKey: variant.key,
+            n: arm.n,
+            sum: arm.sum,
+            sumSquares: arm.sumSquares,
+            covariateSum: arm.covariate?.sum ?? null,
+            denominatorSum: arm.denominator?.sum ?? null,
+          };
+        }),
+      })),
+    );
+  });
+
+  it('reads results over HTTP with exactly one more SQL statement per metric added', async () => {
+    const ids: number[] = [];
+    for (let count = 1; count <= METRICS.length; count++) {
+      ids.push((await createExperiment(METRICS.slice(0, count))).id);
+    }
+    // The first read warms what a request reads once per server (the API key, for one).
+    await readResults(ids[0]);
+    const statements: number[] = [];
+    for (const id of ids) {
+      const read = await pulse().countStatements(() => readResults(id));
+      expect(read.result.errors).toBeUndefined();
+      statements.push(read.statements);
+    }
+    expect(statements).toEqual(ids.map((_, added) => statements[0] + added));
   });
 
   it('runs one SQL statement per metric', async () => {

@@ -3,7 +3,12 @@ import type {
   VariantDefinition,
 } from '../../../src/experiments/experiment-definition';
 import { checkTransition } from '../../../src/experiments/experiment-definition';
-import { checkMetrics, checkVariants } from '../../../src/experiments/experiment-input';
+import {
+  checkKey,
+  checkMetrics,
+  checkTrafficShare,
+  checkVariants,
+} from '../../../src/experiments/experiment-input';
 
 const variant = (key: string, extra: Partial<VariantDefinition> = {}): VariantDefinition => ({
   key,
@@ -49,6 +54,19 @@ describe('experiment definition checks', () => {
       'v[1].weight',
     ],
     ['an upper-case key', [variant('A', { isControl: true }), variant('b')], 'v[0].key'],
+    ['a single variant', [variant('a', { isControl: true })], 'v'],
+    ['two controls', [variant('a', { isControl: true }), variant('b', { isControl: true })], 'v'],
+    ['a duplicate key', [variant('a', { isControl: true }), variant('a')], 'v[1].key'],
+    [
+      'a zero weight',
+      [variant('a', { isControl: true }), variant('b', { weight: 0 })],
+      'v[1].weight',
+    ],
+    [
+      'a NaN weight',
+      [variant('a', { isControl: true }), variant('b', { weight: NaN })],
+      'v[1].weight',
+    ],
   ])('refuses variants with %s', (_title, variants, field) => {
     failsOn(() => checkVariants(variants, 'v'), field);
   });
@@ -76,8 +94,62 @@ describe('experiment definition checks', () => {
     ],
     ['a 366-day window', [metric({ windowDays: 366 })], 'm[0].windowDays'],
     ['duplicate keys', [metric(), metric()], 'm[1].key'],
+    ['no metric', [], 'm'],
+    ['no GOAL metric', [metric({ role: 'GUARDRAIL' })], 'm'],
+    ['a 0-day window', [metric({ windowDays: 0 })], 'm[0].windowDays'],
+    ['a fractional window', [metric({ windowDays: 1.5 })], 'm[0].windowDays'],
+    ['a RATIO without denominator', [metric({ kind: 'RATIO' })], 'm[0].denominator'],
+    [
+      'CUPED on a RATIO',
+      [
+        metric({
+          kind: 'RATIO',
+          cuped: true,
+          denominator: { source: 'ORDERS', aggregate: 'COUNT' },
+        }),
+      ],
+      'm[0].cuped',
+    ],
+    [
+      'types on orders',
+      [metric({ numerator: { source: 'ORDERS', aggregate: 'COUNT', types: ['click'] } })],
+      'm[0].numerator.types',
+    ],
+    [
+      'a channel on orders',
+      [metric({ numerator: { source: 'ORDERS', aggregate: 'COUNT', channel: 'WEB' } })],
+      'm[0].numerator.channel',
+    ],
+    [
+      'a bad denominator measure',
+      [
+        metric({
+          kind: 'RATIO',
+          denominator: { source: 'INTERACTIONS', aggregate: 'COUNT', statuses: ['PAID'] },
+        }),
+      ],
+      'm[0].denominator.statuses',
+    ],
   ])('refuses metrics with %s', (_title, metrics, field) => {
     failsOn(() => checkMetrics(metrics, 'm'), field);
+  });
+
+  it('accepts keys of 1 to 64 lower-case letters, digits, - and _ and refuses others', () => {
+    for (const key of ['a', '0abc', 'checkout_2026-b', 'a'.repeat(64)]) {
+      expect(() => checkKey(key, 'k')).not.toThrow();
+    }
+    for (const key of ['', 'Upper', '-lead', '_lead', 'with space', 'a.b', 'a'.repeat(65)]) {
+      failsOn(() => checkKey(key, 'k'), 'k');
+    }
+  });
+
+  it('accepts a traffic share in (0, 1] and refuses 0, negatives, above 1 and NaN', () => {
+    for (const share of [0.001, 0.5, 1]) {
+      expect(() => checkTrafficShare(share, 't')).not.toThrow();
+    }
+    for (const share of [0, -0.1, 1.0001, NaN]) {
+      failsOn(() => checkTrafficShare(share, 't'), 't');
+    }
   });
 
   it('allows only the lifecycle moves, naming the allowed ones', () => {
