@@ -29,6 +29,10 @@ export function armSummary(kind: MetricKind, arm: ArmSums): Maybe<ArmSummary> {
         })
       : undefinedBecause('NOT_ENOUGH_DATA');
   }
+  // One customer's 0 or 1 says nothing about a rate's spread: p(1 − p) would be 0, not unknown.
+  if (arm.n < 2) {
+    return undefinedBecause('NOT_ENOUGH_DATA');
+  }
   const summary = kind === 'PROPORTION' ? summarizeProportion(arm.n, arm.sum) : summarizeSums(arm);
 
   return summary ? defined(summary) : undefinedBecause('NOT_ENOUGH_DATA');

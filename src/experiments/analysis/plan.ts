@@ -1,4 +1,4 @@
-import { badInput } from '../../errors';
+import { PulseError, badInput } from '../../errors';
 import { meanSampleSize, proportionSampleSize } from '../stats/sample-size';
 
 /** What planExperiment is asked. */
@@ -23,8 +23,31 @@ export interface Plan {
   expectedDays: number | null;
 }
 
-/** Sample size per variant (Evan Miller for proportions, normal approximation for means). */
+// The planners name their own parameters; the API's client sent `input.<field>`.
+const INPUT_FIELDS: Record<string, string> = {
+  baselineRate: 'input.baselineRate',
+  alpha: 'input.alpha',
+  power: 'input.power',
+  mde: 'input.mde',
+  delta: 'input.mde',
+  sd: 'input.sd',
+  arms: 'input.variants',
+};
+
+/**
+ * Sample size per variant (Evan Miller for proportions, normal approximation for means).
+ * Throws BAD_USER_INPUT naming the `input.<field>` at fault.
+ */
 export function planSampleSize(request: PlanRequest, dailyEntrants: number): Plan {
+  try {
+    return plan(request, dailyEntrants);
+  } catch (error) {
+    const field = error instanceof PulseError && error.field && INPUT_FIELDS[error.field];
+    throw field ? new PulseError(error.code, error.message, field, error.details) : error;
+  }
+}
+
+function plan(request: PlanRequest, dailyEntrants: number): Plan {
   const common = {
     alpha: request.alpha,
     power: request.power,

@@ -44,6 +44,11 @@ export function summaryAnalysisInput(
     if (kind !== 'PROPORTION' && variant.sumSquares === null) {
       throw badInput(`a ${kind} metric needs sumSquares`, `${at}.sumSquares`);
     }
+    // Σy² ≥ (Σy)²/n for any real data (Cauchy–Schwarz); a little slack absorbs rounding.
+    const { n, sum, sumSquares } = variant;
+    if (sumSquares !== null && n > 0 && sumSquares * n < sum * sum * (1 - 1e-9)) {
+      throw badInput('sumSquares is below sum²/n, which no data can give', `${at}.sumSquares`);
+    }
     if (kind === 'RATIO' && !variant.denominator) {
       throw badInput('a RATIO metric needs the denominator sums', `${at}.denominator`);
     }

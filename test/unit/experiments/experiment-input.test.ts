@@ -44,6 +44,11 @@ describe('experiment definition checks', () => {
   it.each<[string, VariantDefinition[], string]>([
     ['no control', [variant('a'), variant('b')], 'v'],
     [
+      'eleven variants',
+      Array.from({ length: 11 }, (_, i) => variant(`v${i}`, { isControl: i === 0 })),
+      'v',
+    ],
+    [
       'a negative cost',
       [variant('a', { isControl: true }), variant('b', { costPerCustomer: -1 })],
       'v[1].costPerCustomer',
@@ -95,6 +100,18 @@ describe('experiment definition checks', () => {
     ['a 366-day window', [metric({ windowDays: 366 })], 'm[0].windowDays'],
     ['duplicate keys', [metric(), metric()], 'm[1].key'],
     ['no metric', [], 'm'],
+    ['21 metrics', Array.from({ length: 21 }, (_, i) => metric({ key: `m${i}` })), 'm'],
+    [
+      'a denominator on a MEAN',
+      [metric({ denominator: { source: 'ORDERS', aggregate: 'COUNT' } })],
+      'm[0].denominator',
+    ],
+    [
+      'a blank status',
+      [metric({ numerator: { source: 'ORDERS', aggregate: 'COUNT', statuses: [' '] } })],
+      'm[0].numerator.statuses',
+    ],
+    ['an upper-case metric key', [metric({ key: 'Revenue' })], 'm[0].key'],
     ['no GOAL metric', [metric({ role: 'GUARDRAIL' })], 'm'],
     ['a 0-day window', [metric({ windowDays: 0 })], 'm[0].windowDays'],
     ['a fractional window', [metric({ windowDays: 1.5 })], 'm[0].windowDays'],

@@ -1,5 +1,6 @@
 import { analyzeExperiment } from '../../../../src/experiments/analysis/analyze-experiment';
 import type { ArmSums, MetricSums } from '../../../../src/experiments/outcome-sums';
+import { chiSquareSurvival } from '../../../../src/experiments/stats/chi-square';
 import { adjustPValues } from '../../../../src/experiments/stats/multiple-comparisons';
 import { twoProportionZTest } from '../../../../src/experiments/stats/two-proportions';
 
@@ -62,8 +63,53 @@ describe('analyzing a whole experiment', () => {
     comparisons.forEach((comparison, i) => {
       expect(comparison.decisionPValue).toBeCloseTo(raw[i], 14);
       expect(comparison.adjustedPValue).toBeCloseTo(expected.adjusted[i], 14);
+      expect(comparison.adjustedPValue!).toBeGreaterThanOrEqual(comparison.decisionPValue!);
     });
     expect(analysis.settings.correction).toBe('HOLM');
+  });
+
+  it('ships the variant with a planted large goal effect when there is enough data', () => {
+    const planted = [
+      proportion('buy', [200, 300, 205]),
+      proportion('signup', [400, 405, 398]),
+      proportion('refunds', [100, 102, 99], { role: 'GUARDRAIL', inverse: true }),
+    ];
+    const analysis = analyzeExperiment(input(planted));
+    expect(analysis.settings.method).toBe('SEQUENTIAL');
+    expect(analysis.metrics[0].comparisons.map((c) => c.verdict)).toEqual([
+      'BETTER',
+      'INCONCLUSIVE',
+    ]);
+    expect(analysis.decision).toEqual({
+      decision: 'SHIP',
+      variantKey: 'b',
+      reasons: ['b wins on goal metric buy', 'no goal or guardrail metric loses for it'],
+    });
+  });
+
+  it('asks for review with the SRM reason when 1000 and 1200 are exposed at 50/50', () => {
+    const buy = proportion('buy', [100, 180], {
+      arms: [conversions('control', 1000, 100), conversions('b', 1200, 180)],
+    });
+    const analysis = analyzeExperiment({
+      ...input([buy]),
+      variants: variants.slice(0, 2),
+      exposures: [
+        { variantKey: 'control', n: 1000 },
+        { variantKey: 'b', n: 1200 },
+      ],
+      metrics: [buy],
+    });
+    // χ² = 2 · 100² / 1100 on one degree of freedom.
+    const p = chiSquareSurvival((2 * 100 ** 2) / 1100, 1);
+    expect(analysis.health.sampleRatio.flagged).toBe(true);
+    expect(analysis.decision).toEqual({
+      decision: 'REVIEW',
+      variantKey: null,
+      reasons: [
+        `Sample ratio mismatch: exposures 1000/1200 against expected 1100.0/1100.0 (p = ${p.toExponential(2)} < 0.001)`,
+      ],
+    });
   });
 
   it('gives each of three variants a probability of being best that sums to 1', () => {
@@ -137,14 +183,14 @@ describe('analyzing a whole experiment', () => {
   });
 
   it('gives reasons, never numbers, when nothing varies', () => {
-    const empty = proportion('buy', [0, 0, 0], {
-      arms: KEYS.map((key) => conversions(key, 1, 0)),
-    });
-    const [comparison] = analyzeExperiment(input([empty], [1, 1, 1])).metrics[0].comparisons;
+    const empty = proportion('buy', [0, 0, 0]);
+    const analysis = analyzeExperiment(input([empty]));
+    const [comparison] = analysis.metrics[0].comparisons;
     expect(comparison.sequential).toEqual({ value: null, reason: 'ZERO_VARIANCE' });
     expect(comparison.frequentist).toEqual({ value: null, reason: 'ZERO_VARIANCE' });
     expect(comparison.relativeLift).toEqual({ value: null, reason: 'BASELINE_ZERO' });
     expect(comparison.verdict).toBe('INCONCLUSIVE');
+    expect(analysis.decision.decision).toBe('KEEP_RUNNING');
   });
 
   it("applies a proper prior to the posterior of a mean metric's lift", () => {
