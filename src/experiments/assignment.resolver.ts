@@ -31,6 +31,7 @@ export class AssignmentResolver {
 
     return {
       experiment: toExperiment(result.experiment),
+      experimentKey: result.experiment.key,
       customerId: toGlobalId('Customer', result.customerId),
       variant: result.variant && toExperimentVariant(result.variant),
       reason: result.reason as AssignmentReasonValue | null,

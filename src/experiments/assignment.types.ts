@@ -23,18 +23,23 @@ export class VariantAssignment {
   @Field(() => Experiment, { description: 'The experiment.' })
   experiment!: Experiment;
 
+  @Field({ description: "The experiment's key, as asked for." })
+  experimentKey!: string;
+
   @Field(() => ID, { description: 'The customer.' })
   customerId!: string;
 
   @Field(() => ExperimentVariant, {
     nullable: true,
-    description: 'The variant to show; null with a reason.',
+    description:
+      "The customer's variant (drawn now or stored at the first exposure, also once the experiment stopped); null when there is none.",
   })
   variant!: ExperimentVariant | null;
 
   @Field(() => AssignmentReasonValue, {
     nullable: true,
-    description: 'Why there is no new variant.',
+    description:
+      'Why no exposure is recorded now: null when the customer is (or was just) exposed in a RUNNING experiment.',
   })
   reason!: AssignmentReasonValue | null;
 

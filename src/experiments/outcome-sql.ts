@@ -14,6 +14,8 @@ export type AddDays = (instantSql: string, days: number) => string;
 export interface OutcomeQuery {
   sql: string;
   params: unknown[];
+  /** What x is: the CUPED covariate, the RATIO denominator, or nothing (no sx, sxx, sxy). */
+  paired: 'covariate' | 'denominator' | null;
 }
 
 const DEFAULT_ORDER_STATUSES = ['PAID'];
@@ -39,9 +41,12 @@ export function outcomeQuery(
     });
   const y = after(metric.numerator);
   let x: string | null = null;
+  let paired: OutcomeQuery['paired'] = null;
   if (metric.kind === 'RATIO' && metric.denominator) {
     x = after(metric.denominator);
+    paired = 'denominator';
   } else if (metric.cuped) {
+    paired = 'covariate';
     x = perCustomer(
       metric.numerator,
       metric.kind === 'PROPORTION',
@@ -51,15 +56,17 @@ export function outcomeQuery(
     );
   }
   params.push(experimentId);
-  const paired = x === null ? '' : ', SUM(t.x) AS sx, SUM(t.x * t.x) AS sxx, SUM(t.x * t.y) AS sxy';
+  const pairedSums =
+    x === null ? '' : ', SUM(t.x) AS sx, SUM(t.x * t.x) AS sxx, SUM(t.x * t.y) AS sxy';
 
   return {
-    sql: `SELECT t.variant_id AS variantId, COUNT(*) AS n, SUM(t.y) AS sy, SUM(t.y * t.y) AS syy${paired}
+    sql: `SELECT t.variant_id AS variantId, COUNT(*) AS n, SUM(t.y) AS sy, SUM(t.y * t.y) AS syy${pairedSums}
           FROM (SELECT e.variant_id, ${y} AS y${x === null ? '' : `, ${x} AS x`}
                 FROM experiment_exposures e WHERE e.experiment_id = ?
                 GROUP BY e.variant_id, e.customer_id, e.first_exposed_at) t
           GROUP BY t.variant_id`,
     params,
+    paired,
   };
 }
 

@@ -39,18 +39,20 @@ export class OutcomeService {
         const arms = variants.map((variant): ArmSums => {
           const row = rows.find((r) => Number(r.variantId) === variant.id);
           const num = (name: string) => (row ? (parseNumber(row[name]) ?? 0) : 0);
-          const paired =
-            row && 'sx' in row
-              ? { sum: num('sx'), sumSquares: num('sxx'), sumProducts: num('sxy') }
-              : null;
+          // A variant nobody was exposed to has no row, yet the same shape of sums as the rest.
+          const paired = query.paired && {
+            sum: num('sx'),
+            sumSquares: num('sxx'),
+            sumProducts: num('sxy'),
+          };
 
           return {
             variantKey: variant.key,
             n: num('n'),
             sum: num('sy'),
             sumSquares: num('syy'),
-            covariate: metric.kind === 'RATIO' ? null : paired,
-            denominator: metric.kind === 'RATIO' ? paired : null,
+            covariate: query.paired === 'covariate' ? paired : null,
+            denominator: query.paired === 'denominator' ? paired : null,
           };
         });
 

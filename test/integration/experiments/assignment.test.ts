@@ -9,7 +9,7 @@ import { CREATE_EXPERIMENT, MOVE, purchaseExperiment } from './experiment-fixtur
 
 const ASSIGN_ONE = `mutation Assign($key: String!, $customerId: ID!) {
   assignVariant(experimentKey: $key, customerId: $customerId) {
-    customerId variant { key } reason firstExposedAt newlyExposed
+    experimentKey customerId variant { key } reason firstExposedAt newlyExposed
   }
 }`;
 const ASSIGN_ALL = `mutation AssignAll($key: String!) {
@@ -20,6 +20,7 @@ const GROW = `mutation Grow($id: ID!, $version: Int!, $share: Float!) {
 }`;
 
 interface Assignment {
+  experimentKey: string;
   customerId: string;
   variant: { key: string } | null;
   reason: string | null;
@@ -80,9 +81,9 @@ describeEachDialect('experiments: assignment', (pulse) => {
   }
 
   // customer id → variant key, as the pure assignment places the population at `share`.
-  function pureAssignment(salt: string, share: number): Map<number, string> {
+  function pureAssignment(salt: string, share: number, among = customers): Map<number, string> {
     const expected = new Map<number, string>();
-    for (const customer of customers) {
+    for (const customer of among) {
       const id = fromGlobalId(customer.id, 'Customer', 'id');
       const pure = assignVariant(salt, share, VARIANTS, id);
       if (pure.variantKey) {
@@ -112,7 +113,12 @@ describeEachDialect('experiments: assignment', (pulse) => {
     const { key } = await running();
     const first = (await assignOne(key, customers[0].id)).data!.assignVariant;
     const again = (await assignOne(key, customers[0].id)).data!.assignVariant;
-    expect(first).toMatchObject({ reason: null, newlyExposed: true, customerId: customers[0].id });
+    expect(first).toMatchObject({
+      experimentKey: key,
+      customerId: customers[0].id,
+      reason: null,
+      newlyExposed: true,
+    });
     expect(again).toEqual({ ...first, newlyExposed: false });
     expect((await exposures(key)).size).toBe(1);
   });
@@ -167,6 +173,7 @@ describeEachDialect('experiments: assignment', (pulse) => {
       newlyExposed: false,
     });
     expect((await assignOne(key, customers[3].id)).data!.assignVariant).toEqual({
+      experimentKey: key,
       customerId: customers[3].id,
       variant: null,
       reason: 'EXPERIMENT_NOT_RUNNING',
@@ -212,6 +219,41 @@ describeEachDialect('experiments: assignment', (pulse) => {
       newlyExposed: 0,
       alreadyExposed: expected.size,
     });
+  });
+
+  it('assigns only the members of the targeting segment, as the pure assignment does', async () => {
+    const members = customers.slice(100, 400);
+    const segment = await createSegment(pulse(), {
+      kind: 'STATIC',
+      externalIds: members.map((c) => c.externalId),
+    });
+    const { key } = await running({ segmentId: segment.id, trafficShare: 0.5 });
+    const response = await pulse().query<{ assignSegment: Record<string, number> }>(ASSIGN_ALL, {
+      key,
+    });
+    const expected = pureAssignment(await saltOf(key), 0.5, members);
+    expect(await exposures(key)).toEqual(expected);
+    expect(response.data!.assignSegment).toEqual({
+      targeted: members.length,
+      inTraffic: expected.size,
+      newlyExposed: expected.size,
+      alreadyExposed: 0,
+    });
+  });
+
+  it('refuses to assign the population of a DRAFT or STOPPED experiment with BAD_USER_INPUT', async () => {
+    const draft = unique('draft').toLowerCase();
+    await pulse().query(CREATE_EXPERIMENT, { input: purchaseExperiment(draft) });
+    expectError(await pulse().query(ASSIGN_ALL, { key: draft }), 'BAD_USER_INPUT', 'experimentKey');
+    const stopped = await running();
+    await pulse().query(MOVE('stopExperiment'), { id: stopped.id });
+    expectError(
+      await pulse().query(ASSIGN_ALL, { key: stopped.key }),
+      'BAD_USER_INPUT',
+      'experimentKey',
+    );
+    expect(await exposures(draft)).toEqual(new Map());
+    expect(await exposures(stopped.key)).toEqual(new Map());
   });
 
   it('only adds customers when the traffic share grows, and never moves anyone', async () => {

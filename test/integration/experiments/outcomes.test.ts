@@ -1,4 +1,5 @@
-import { sqlInstant } from '../../../src/db/dialect';
+import { addDaysSql, parseInstant, sqlInstant } from '../../../src/db/dialect';
+import { outcomeQuery } from '../../../src/experiments/outcome-sql';
 import type {
   MetricDefinition,
   OutcomeMeasure,
@@ -37,7 +38,7 @@ interface ResultsResponse {
 interface Planted {
   source: 'ORDERS' | 'INTERACTIONS';
   at: Date;
-  amount: number;
+  amount: number | null;
   status: string;
   type: string;
   channel: string;
@@ -97,7 +98,9 @@ function valueOf(m: OutcomeMeasure, rows: Planted[], from: number, to: number, p
     return kept.length > 0 ? 1 : 0;
   }
 
-  return m.aggregate === 'COUNT' ? kept.length : kept.reduce((sum, row) => sum + row.amount, 0);
+  return m.aggregate === 'COUNT'
+    ? kept.length
+    : kept.reduce((sum, row) => sum + (row.amount ?? 0), 0);
 }
 
 describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
@@ -138,10 +141,20 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     for (const [i, customer] of customers.entries()) {
       const id = fromGlobalId(customer.id, 'Customer', 'id');
       const amount = 10 + 7 * i;
-      // Customer 7 is exposed but does nothing: zeros must be counted too.
+      // Customer 7 is exposed and leaves only an interaction without value: zeros must be
+      // counted too, and a NULL value sums as 0.
       const rows: Planted[] =
         i === 7
-          ? []
+          ? [
+              {
+                source: 'INTERACTIONS',
+                at: at(60_000),
+                amount: null,
+                status: '',
+                type: 'view',
+                channel: 'EMAIL',
+              },
+            ]
           : [
               {
                 source: 'ORDERS',
@@ -372,6 +385,75 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     }
     expect(statements).toEqual(ids.map((_, added) => statements[0] + added));
   });
+
+  it('reads orders and interactions only through the customer/time indexes', async () => {
+    const db = pulse().app.db;
+    const mysql = pulse().dialect === 'mysql';
+    for (const definition of METRICS) {
+      const query = outcomeQuery(definition, experiment.id, sqlInstant(db, stoppedAt), (x, d) =>
+        addDaysSql(db, x, d),
+      );
+      const plan: Array<Record<string, string>> = await db.query(
+        `${mysql ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${query.sql}`,
+        query.params,
+      );
+      // table alias → index used, for every step that reads orders (o) or interactions (i).
+      const reads = plan
+        .map((step) =>
+          mysql
+            ? [step.table, step.key]
+            : (/^SEARCH (\w+) USING (?:COVERING )?INDEX (\w+)/.exec(step.detail)?.slice(1) ??
+              (/^SCAN (\w+)/.exec(step.detail) ? [step.detail.split(' ')[1], null] : [])),
+        )
+        .filter(([table]) => table === 'o' || table === 'i');
+      expect(reads.length).toBeGreaterThan(0);
+      for (const [table, index] of reads) {
+        const prefix = table === 'o' ? 'idx_orders_customer' : 'idx_interactions_customer';
+        expect([definition.key, table, index?.startsWith(prefix)]).toEqual([
+          definition.key,
+          table,
+          true,
+        ]);
+      }
+    }
+  });
+
+  it('reports a variant nobody was exposed to with n = 0 and zero sums', async () => {
+    const empty = { ...variants[1], id: 2_000_000_000, key: 'empty', isControl: false };
+    const sums = await new OutcomeService(pulse().app.db).sums(
+      experiment,
+      [...variants, empty],
+      METRICS,
+    );
+    for (const metricSums of sums) {
+      const paired = { sum: 0, sumSquares: 0, sumProducts: 0 };
+      const definition = METRICS.find((m) => m.key === metricSums.metricKey)!;
+      expect(metricSums.arms[2]).toEqual({
+        variantKey: 'empty',
+        n: 0,
+        sum: 0,
+        sumSquares: 0,
+        covariate: definition.cuped ? paired : null,
+        denominator: definition.kind === 'RATIO' ? paired : null,
+      });
+    }
+  });
+
+  it.each([-7, 1, 31])(
+    'moves a stored instant by %i days in SQL exactly as JavaScript does, to the millisecond',
+    async (days) => {
+      const db = pulse().app.db;
+      const rows: Array<{ at: unknown; moved: unknown }> = await db.query(
+        `SELECT o.ordered_at AS at, ${addDaysSql(db, 'o.ordered_at', days)} AS moved
+         FROM orders o ORDER BY o.id LIMIT 20`,
+      );
+      expect(rows.length).toBe(20);
+      for (const row of rows) {
+        const at = parseInstant(row.at)!;
+        expect(parseInstant(row.moved)).toEqual(new Date(at.getTime() + days * DAY));
+      }
+    },
+  );
 
   it('runs one SQL statement per metric', async () => {
     const service = new OutcomeService(pulse().app.db);
