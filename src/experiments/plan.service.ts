@@ -9,24 +9,26 @@ export class PlanService {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Customers a day who would enter: distinct customers of the target (a segment's members, or
-   * everyone) with an interaction in the last 28 days, over 28, times the traffic share.
+   * Customers a day who would enter: non-deleted customers of the target (a segment's members,
+   * or everyone) with an interaction or an order in the last 28 days, over 28, times the share.
    */
   async dailyEntrants(
     segmentId: number | null,
     trafficShare: number,
     now = new Date(),
   ): Promise<number> {
-    const from = new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * 86_400_000);
+    const from = sqlInstant(this.db, new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * 86_400_000));
+    const to = sqlInstant(this.db, now);
+    // EXISTS per customer rides the customer/time indexes and counts each customer once.
     const [row] = await this.db.query(
-      `SELECT COUNT(DISTINCT i.customer_id) AS active FROM interactions i
-       ${segmentId === null ? '' : 'JOIN segment_memberships m ON m.customer_id = i.customer_id AND m.segment_id = ?'}
-       WHERE i.occurred_at >= ? AND i.occurred_at < ?`,
-      [
-        ...(segmentId === null ? [] : [segmentId]),
-        sqlInstant(this.db, from),
-        sqlInstant(this.db, now),
-      ],
+      `SELECT COUNT(*) AS active FROM customers c
+       ${segmentId === null ? '' : 'JOIN segment_memberships m ON m.customer_id = c.id AND m.segment_id = ?'}
+       WHERE c.deleted_at IS NULL
+         AND (EXISTS (SELECT 1 FROM interactions i
+                      WHERE i.customer_id = c.id AND i.occurred_at >= ? AND i.occurred_at < ?)
+           OR EXISTS (SELECT 1 FROM orders o
+                      WHERE o.customer_id = c.id AND o.ordered_at >= ? AND o.ordered_at < ?))`,
+      [...(segmentId === null ? [] : [segmentId]), from, to, from, to],
     );
 
     return ((parseNumber(row.active) ?? 0) / TRAFFIC_WINDOW_DAYS) * trafficShare;

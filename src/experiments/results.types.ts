@@ -562,8 +562,12 @@ export class CampaignReturnType {
   @Field(() => Int, { description: 'Exposed customers of the treatment.' })
   customers!: number;
 
-  @Field(() => Float, { description: 'Incremental revenue against the control.' })
-  incrementalRevenue!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Incremental revenue against the control; null (NOT_ENOUGH_DATA) when an arm has too little data.',
+  })
+  incrementalRevenue!: number | null;
 
   @Field(() => StatInterval, { nullable: true, description: 'Its confidence interval.' })
   incrementalRevenueInterval!: StatInterval | null;

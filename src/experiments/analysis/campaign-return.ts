@@ -10,8 +10,8 @@ export interface CampaignReturn {
   revenueMetricKey: string;
   /** Treated (exposed) customers of the treatment. */
   customers: number;
-  /** (mean revenue per customer of the treatment − of the control) × customers. */
-  incrementalRevenue: number;
+  /** (mean revenue per customer of the treatment − of the control) × customers; null without data. */
+  incrementalRevenue: number | null;
   incrementalRevenueInterval: Interval | null;
   /** (cost per customer of the treatment − of the control) × customers. */
   incrementalCost: number;
@@ -50,7 +50,7 @@ export function campaignReturns(
       if (!a || !b) {
         return {
           ...base,
-          incrementalRevenue: 0,
+          incrementalRevenue: null,
           incrementalRevenueInterval: null,
           incrementalCost,
           returnOnInvestment: null,

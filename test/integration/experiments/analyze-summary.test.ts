@@ -141,21 +141,38 @@ describeEachDialect('experiments: analyzeSummary and planExperiment', (pulse) =>
     );
   });
 
-  it('plans the Evan Miller sample size and the duration from the last 28 days of traffic', async () => {
-    const customers = await createCustomers(pulse(), 56);
+  it('plans the Evan Miller sample size and the duration from customers active in the last 28 days', async () => {
+    // 54 customers with an interaction and 2 with only an order in the window count (56 / 28 a
+    // day); a deleted customer and customers active only 30 days ago do not.
+    const customers = await createCustomers(pulse(), 59);
     const now = Date.now();
-    const interactions = customers.map((customer, i) => ({
+    const daysAgo = (days: number) => new Date(now - days * 86_400_000 - 60_000).toISOString();
+    const interactions = customers.slice(0, 56).map((customer, i) => ({
       customerId: customer.id,
       channel: 'WEB',
       type: 'page_view',
-      occurredAt: new Date(now - (i % 27) * 86_400_000 - 60_000).toISOString(),
+      occurredAt: daysAgo(i === 55 ? 30 : i % 27),
       clientEventId: `plan-${customer.id}`,
+    }));
+    const orders = customers.slice(56).map((customer, i) => ({
+      customerId: customer.id,
+      clientOrderId: `plan-${customer.id}`,
+      orderedAt: daysAgo(i === 2 ? 30 : 3),
+      amount: 10,
+      currency: 'EUR',
+      status: 'PLACED',
     }));
     await pulse().query(
       'mutation($input: IngestInteractionsInput!) { ingestInteractions(input: $input) { accepted } }',
-      {
-        input: { interactions },
-      },
+      { input: { interactions } },
+    );
+    await pulse().query(
+      'mutation($input: IngestOrdersInput!) { ingestOrders(input: $input) { accepted } }',
+      { input: { orders } },
+    );
+    await pulse().query(
+      'mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { deletedId } }',
+      { input: { id: customers[54].id } },
     );
     const response = await pulse().query<{ planExperiment: Record<string, number> }>(PLAN, {
       input: {

@@ -49,6 +49,21 @@ describe('campaign return against a holdout', () => {
     });
   });
 
+  it('leaves revenue and return null with NOT_ENOUGH_DATA when the control has no customer', () => {
+    const empty = { ...revenue(), arms: [arm('holdout', []), arm('campaign', [10, 20])] };
+    const [result] = campaignReturns(variants(2), [empty], 0.05);
+    expect(result).toEqual({
+      variantKey: 'campaign',
+      revenueMetricKey: 'revenue',
+      customers: 2,
+      incrementalRevenue: null,
+      incrementalRevenueInterval: null,
+      incrementalCost: 4,
+      returnOnInvestment: null,
+      returnOnInvestmentReason: 'NOT_ENOUGH_DATA',
+    });
+  });
+
   it('reports nothing without costs or without a revenue metric', () => {
     expect(campaignReturns(variants(null), [revenue()], 0.05)).toEqual([]);
     expect(campaignReturns(variants(2), [revenue(false)], 0.05)).toEqual([]);
