@@ -1,3 +1,5 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { isPhoneRegion } from './quality/normalize';
 import { Role, ROLES } from './auth/principal';
 import { isTimeZone } from './kpis/periods';
 import type { BucketPolicy } from './ratelimit/token-bucket';
@@ -56,6 +58,8 @@ export interface Config {
   lifecycle: LifecycleThresholds;
   /** IANA time zone in which report periods (days, weeks, months) begin. Defaults to `UTC`. */
   reportingTimeZone: string;
+  /** Region a phone number without a country prefix is read in (ISO 3166-1 alpha-2). */
+  defaultPhoneRegion: CountryCode;
   /** Minutes between scheduled refreshes of all segments (0 = no schedule). Defaults to 60. */
   segmentRefreshMinutes: number;
   /**
@@ -121,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     rfmWindowDays: readInt(env, 'PULSE_RFM_WINDOW_DAYS', 365, 1, 3650),
     lifecycle: readLifecycle(env),
     reportingTimeZone: readTimeZone(env, 'PULSE_REPORTING_TIME_ZONE'),
+    defaultPhoneRegion: readPhoneRegion(env, 'PULSE_DEFAULT_PHONE_REGION'),
     segmentRefreshMinutes: readInt(env, 'PULSE_SEGMENT_REFRESH_MINUTES', 60, 0, 10_080),
     segmentIngestionDebounceSeconds: readInt(
       env,
@@ -221,6 +226,18 @@ function readTimeZone(env: Env, name: string): string {
   }
   if (!isTimeZone(raw)) {
     throw new Error(`${name} must be an IANA time zone such as Europe/Paris or UTC, got "${raw}"`);
+  }
+
+  return raw;
+}
+
+function readPhoneRegion(env: Env, name: string): CountryCode {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return 'GB';
+  }
+  if (!isPhoneRegion(raw)) {
+    throw new Error(`${name} must be an ISO 3166-1 alpha-2 region such as GB or US, got "${raw}"`);
   }
 
   return raw;

@@ -20,6 +20,7 @@ import { ExperimentService } from './experiments/experiment.service';
 import { OutcomeService } from './experiments/outcome.service';
 import { PlanService } from './experiments/plan.service';
 import { ExperimentResultsService } from './experiments/results.service';
+import { NormalizationService } from './quality/normalize.service';
 import { CustomerSummaryService } from './customers/customer-summary.service';
 import { CustomerService } from './customers/customer.service';
 import { InteractionService } from './interactions/interaction.service';
@@ -33,6 +34,9 @@ import { KpiBreakdownService } from './kpis/kpi-breakdown.service';
 import { KpiEvaluationService } from './kpis/kpi-evaluation.service';
 import { KpiValuesService } from './kpis/kpi-values.service';
 import { KpiService } from './kpis/kpi.service';
+import { QualityService } from './quality/quality.service';
+import { DuplicatesService } from './quality/duplicates.service';
+import { MergeService } from './quality/merge.service';
 import { ExplainService } from './segments/explain.service';
 import { LifecycleService } from './segments/lifecycle.service';
 import { RfmService } from './segments/rfm.service';
@@ -54,6 +58,7 @@ export function createServices(
         | 'webhookMaxAttempts'
         | 'kpiHistoryMonths'
         | 'kpiLateDataDays'
+        | 'defaultPhoneRegion'
       >
     >,
   events: EventPublisher = NO_EVENTS,
@@ -63,9 +68,15 @@ export function createServices(
   const audit = new AuditService(db, config.maxPageSize);
   // Ingestion announces stored rows here; the server refreshes segments from it (src/jobs/).
   const dataChanges = new DataChanges();
-  const customers = new CustomerService(db, config.maxPageSize, audit, dataChanges);
   // Tools that build services without a full Config (CSV import, bench) get the defaults.
   const analytics = { ...loadConfig({}), ...config };
+  const customers = new CustomerService(
+    db,
+    config.maxPageSize,
+    audit,
+    dataChanges,
+    analytics.defaultPhoneRegion,
+  );
   const rfm = new RfmService(db, analytics.rfmWindowDays);
   const lifecycle = new LifecycleService(db, analytics.lifecycle, analytics.reportingTimeZone);
   // Segment rules read RFM scores and lifecycle stages: a full refresh recomputes them first.
@@ -96,6 +107,7 @@ export function createServices(
     assignment,
     new OutcomeService(db),
   );
+  const duplicates = new DuplicatesService(db, config.maxPageSize);
 
   return {
     db,
@@ -103,6 +115,7 @@ export function createServices(
     apiKeys: new ApiKeyService(db, audit, config.keyCacheSeconds * 1000, config.maxPageSize),
     audit,
     customers,
+    normalization: new NormalizationService(db, audit, analytics.defaultPhoneRegion),
     customerSummaries: new CustomerSummaryService(db),
     interactions: new InteractionService(db, events, dataChanges),
     orders: new OrderService(db, dataChanges),
@@ -110,6 +123,8 @@ export function createServices(
     contactPolicy: new ContactPolicyService(customers),
     customerExport: new CustomerExportService(db, audit, exportSections(audit)),
     erasure: new ErasureService(db, audit),
+    duplicates,
+    merges: new MergeService(db, audit),
     rfm,
     lifecycle,
     segments: new SegmentService(db, config.maxPageSize, segmentRefresh, new ExplainService(db)),
@@ -129,6 +144,7 @@ export function createServices(
     experimentConclusions: new ExperimentConclusionService(experiments, experimentResults),
     experimentMonitor: new ExperimentMonitorService(db, experiments, experimentResults),
     experimentPlans: new PlanService(db),
+    quality: new QualityService(db, duplicates),
   };
 }
 

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerImportCommand } from './import.command';
 import { registerKeysCommand } from './keys.command';
 import { registerMigrateCommand } from './migrate.command';
+import { registerNormalizeCommand } from './normalize.command';
+import { registerQualityCommand } from './quality.command';
 import { registerSeedCommand } from './seed.command';
 
 /** The `pulse` command with all its subcommands (tests drive it in-process). */
@@ -16,6 +18,8 @@ export function createProgram(): Command {
   registerSeedCommand(program);
   registerImportCommand(program);
   registerKeysCommand(program);
+  registerNormalizeCommand(program);
+  registerQualityCommand(program);
 
   return program;
 }

@@ -21,6 +21,14 @@ export function createCustomerLoaders(
       (row) => row.customerId,
       options,
     ),
+    survivorByMergedId: new DataLoader(
+      async (ids: readonly number[]) => {
+        const survivors = await customers.survivorsOf(ids);
+
+        return ids.map((id) => survivors.get(id) ?? null);
+      },
+      { batch: options.batch },
+    ),
     summaryByCustomerId: new DataLoader((ids: readonly number[]) => summaries.summariesOf(ids), {
       batch: options.batch,
     }),

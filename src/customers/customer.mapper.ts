@@ -55,6 +55,16 @@ export async function loadCustomer(ctx: PulseContext, dbId: number): Promise<Cus
   return row && toCustomer(row, ctx);
 }
 
+/** The survivor a merged customer's row id now leads to, as its GraphQL view; null when none. */
+export async function loadMergedCustomer(
+  ctx: PulseContext,
+  mergedId: number,
+): Promise<Customer | null> {
+  const row = await ctx.loaders.survivorByMergedId.load(mergedId);
+
+  return row && toCustomer(row, ctx);
+}
+
 /** Ingestion rows with their `customerId` global ids decoded (errors name `field[i].customerId`). */
 export function decodeCustomerIds<T extends { customerId?: string | null }>(
   rows: T[],

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
 import { containsPattern, uniqueViolation } from '../db/dialect';
@@ -6,6 +7,8 @@ import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { DataChanges } from '../events';
 import type { Channel } from '../interactions/channel';
+import { CustomerMergeEntity } from '../quality/customer-merge.entity';
+import { normalizeProfile } from '../quality/normalize';
 import { AuditAction, type Actor } from '../privacy/audit-record';
 import type { AuditService } from '../privacy/audit.service';
 import { ConsentChangeEntity, ConsentEntity } from './consent.entity';
@@ -87,12 +90,14 @@ export class CustomerService {
     private readonly maxPageSize: number,
     private readonly audit: AuditService,
     private readonly changes: DataChanges,
+    /** Region phone numbers without a country prefix are read in (PULSE_DEFAULT_PHONE_REGION). */
+    private readonly phoneRegion: CountryCode,
   ) {}
 
   async get(id: number): Promise<CustomerEntity> {
-    const customer = await this.db
-      .getRepository(CustomerEntity)
-      .findOneBy({ id, deletedAt: IsNull() });
+    const customer =
+      (await this.db.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() })) ??
+      (await this.survivorsOf([id])).get(id);
     if (!customer) {
       throw notFound(`Customer ${id}`, 'id');
     }
@@ -105,8 +110,38 @@ export class CustomerService {
     return this.db.getRepository(CustomerEntity).findBy({ id: In([...ids]), deletedAt: IsNull() });
   }
 
-  findByExternalId(externalId: string): Promise<CustomerEntity | null> {
-    return this.db.getRepository(CustomerEntity).findOneBy({ externalId, deletedAt: IsNull() });
+  /** The live customer with this external id, or the survivor it was merged into. */
+  async findByExternalId(externalId: string): Promise<CustomerEntity | null> {
+    const customers = this.db.getRepository(CustomerEntity);
+    const customer = await customers.findOneBy({ externalId, deletedAt: IsNull() });
+    const merge =
+      !customer &&
+      (await this.db
+        .getRepository(CustomerMergeEntity)
+        .findOneBy({ mergedExternalId: externalId }));
+
+    return merge ? customers.findOneBy({ id: merge.survivorId, deletedAt: IsNull() }) : customer;
+  }
+
+  /**
+   * The live survivors of merged customers among `mergedIds`, by merged id: a merge leaves a
+   * redirect so that old global ids keep working.
+   */
+  async survivorsOf(mergedIds: readonly number[]): Promise<Map<number, CustomerEntity>> {
+    const merges = await this.db
+      .getRepository(CustomerMergeEntity)
+      .findBy({ mergedCustomerId: In([...mergedIds]) });
+    const survivors =
+      merges.length > 0 ? await this.liveByIds(merges.map((merge) => merge.survivorId)) : [];
+    const byId = new Map(survivors.map((row) => [row.id, row]));
+
+    return new Map(
+      merges.flatMap((merge) => {
+        const survivor = byId.get(merge.survivorId);
+
+        return survivor ? [[merge.mergedCustomerId, survivor] as const] : [];
+      }),
+    );
   }
 
   /** A page of live customers matching `filter`, in a stable keyset order. */
@@ -147,7 +182,7 @@ export class CustomerService {
     return inTransaction(this.db, async (tx) => {
       const now = new Date();
       const customer = tx.getRepository(CustomerEntity).create({
-        ...this.profile(data),
+        ...this.profile(data, 'input'),
         externalId: data.externalId ?? `pulse-${randomUUID()}`,
         signedUpAt: data.signedUpAt ?? now,
         attributes: data.attributes ?? {},
@@ -178,7 +213,7 @@ export class CustomerService {
   ): Promise<CustomerEntity> {
     return inTransaction(this.db, async (tx) => {
       const now = new Date();
-      const changes = { ...this.profile(data), updatedAt: now };
+      const changes = { ...this.profile(data, 'input'), updatedAt: now };
       // TypeORM's @VersionColumn would not guard the UPDATE; the WHERE clause does.
       const result = await this.guardUnique('input', () =>
         tx
@@ -208,7 +243,7 @@ export class CustomerService {
         action: AuditAction.UPDATE_CUSTOMER,
         actor,
         customerIds: [id],
-        details: { fields: Object.keys(this.profile(data)), consents },
+        details: { fields: Object.keys(this.profile(data, 'input')), consents },
       });
 
       return tx.getRepository(CustomerEntity).findOneByOrFail({ id });
@@ -283,7 +318,7 @@ export class CustomerService {
         const current = byExternalId.get(row.externalId);
         if (!current) {
           const created = repository.create({
-            ...this.profile(row),
+            ...this.profile(row, path),
             signedUpAt: row.signedUpAt ?? now,
             attributes: row.attributes ?? {},
             createdAt: now,
@@ -298,7 +333,7 @@ export class CustomerService {
           written.push(created.id);
           continue;
         }
-        const changes = this.changedFields(current, row);
+        const changes = this.changedFields(current, row, path);
         const consentsChanged =
           (await this.recordConsents(tx, current.id, row.consents, now)).length > 0;
         if (Object.keys(changes).length === 0 && current.deletedAt === null) {
@@ -425,25 +460,29 @@ export class CustomerService {
     }
   }
 
-  /** The profile fields `data` sets (undefined ones left out). */
-  private profile(data: CustomerData): Partial<CustomerEntity> {
+  /**
+   * The profile fields `data` sets (undefined ones left out), normalised (src/quality/
+   * normalize.ts); a value that cannot be is refused naming `${path}.<field>`.
+   */
+  private profile(data: CustomerData, path: string): Partial<CustomerEntity> {
     const profile: Record<string, unknown> = {};
     for (const field of PROFILE_FIELDS) {
       if (data[field] !== undefined) {
         profile[field] = field === 'attributes' ? (data.attributes ?? {}) : data[field];
       }
     }
-    // Email addresses are compared without case everywhere (MySQL's collation already does);
-    // storing them lower-cased makes SQLite agree and keeps the unique index meaningful.
-    if (typeof profile.email === 'string') {
-      profile.email = profile.email.trim().toLowerCase();
-    }
 
-    return profile as Partial<CustomerEntity>;
+    // Emails are stored lower-cased, which also makes SQLite agree with MySQL's collation and
+    // keeps the unique index meaningful.
+    return normalizeProfile(profile, this.phoneRegion, path) as Partial<CustomerEntity>;
   }
 
-  private changedFields(current: CustomerEntity, data: CustomerData): Partial<CustomerEntity> {
-    const wanted = this.profile(data) as Record<string, unknown>;
+  private changedFields(
+    current: CustomerEntity,
+    data: CustomerData,
+    path: string,
+  ): Partial<CustomerEntity> {
+    const wanted = this.profile(data, path) as Record<string, unknown>;
     const changes: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(wanted)) {
       const stored = (current as unknown as Record<string, unknown>)[field];

@@ -1,7 +1,7 @@
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsEmail,
+  MaxLength,
   IsIn,
   IsOptional,
   Length,
@@ -323,23 +323,30 @@ export class CustomerFields {
   @Length(1, 200)
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Email address; unique across customers.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email address; unique across customers; stored trimmed and lower-cased.',
+  })
   @IsOptional()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @Length(3, 254)
+  @MaxLength(300)
   email?: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Phone number, preferably E.164 (+441234567890).',
+    description:
+      'Phone number in any common format; stored as E.164 (+441234567890), read in PULSE_DEFAULT_PHONE_REGION without a country prefix.',
   })
   @IsOptional()
-  @Matches(/^\+?[\d ()-]{4,31}$/, { message: 'phone must be digits with an optional leading +' })
+  @MaxLength(64)
   phone?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Country, ISO 3166-1 alpha-2 (GB, US…).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Country: ISO 3166-1 alpha-2 or alpha-3 code or English name, any case; stored as alpha-2 (GB, US…).',
+  })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })
+  @MaxLength(100)
   country?: string | null;
 
   @Field(() => String, { nullable: true, description: 'City.' })

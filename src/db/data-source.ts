@@ -3,7 +3,7 @@ import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { MIGRATIONS } from '../../migrations';
 import { unitHash } from '../experiments/assignment';
-import { SQLITE_UNIT_HASH } from './dialect';
+import { SQLITE_REGEXP, SQLITE_UNIT_HASH } from './dialect';
 import { ENTITIES } from './entities';
 
 /** The parts of a better-sqlite3 handle that preparing a connection uses. */
@@ -34,6 +34,19 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
         db.function(SQLITE_UNIT_HASH, { deterministic: true }, (salt, purpose, id) =>
           unitHash(String(salt), String(purpose), Number(id)),
         );
+        // Data quality rules (src/quality/quality-rules.ts) match patterns like MySQL's REGEXP;
+        // a statement uses few patterns over many rows, so each is compiled once.
+        const patterns = new Map<string, RegExp>();
+        db.function(SQLITE_REGEXP, { deterministic: true }, (pattern, value) => {
+          if (value === null) {
+            return null;
+          }
+          const text = String(pattern);
+          const regexp = patterns.get(text) ?? new RegExp(text);
+          patterns.set(text, regexp);
+
+          return Number(regexp.test(String(value)));
+        });
       },
     };
 

@@ -159,6 +159,8 @@ export interface RuleDialect {
   jsonBoolean(column: string, path: string): SqlFragment;
   /** An instant as a parameter comparable with DATETIME(3) columns. */
   instant(date: Date): unknown;
+  /** 1 when the text `column` matches the regular expression `pattern`, case-sensitively. */
+  regexp(column: string, pattern: string): SqlFragment;
 }
 
 // SQLite's json_type names JSON types in lower case and reads the path itself; MySQL and
@@ -178,6 +180,8 @@ const SQLITE_RULES: RuleDialect = {
     params: [path],
   }),
   instant: (date) => date.toISOString().replace('T', ' ').replace('Z', ''),
+  // REGEXP calls the `regexp` function registered in data-source.ts.
+  regexp: (column, pattern) => ({ sql: `(${column} REGEXP ?)`, params: [pattern] }),
 };
 
 const MYSQL_RULES: RuleDialect = {
@@ -195,6 +199,9 @@ const MYSQL_RULES: RuleDialect = {
     params: [path, path],
   }),
   instant: (date) => date,
+  // REGEXP follows the column's case-insensitive collation; `(?-i)` makes it case-sensitive on
+  // both MariaDB (PCRE) and MySQL (ICU).
+  regexp: (column, pattern) => ({ sql: `(${column} REGEXP ?)`, params: [`(?-i)${pattern}`] }),
 };
 
 /** The dialect pieces segment rules compile with. */
@@ -204,6 +211,9 @@ export function ruleDialectOf(db: HasConnection): RuleDialect {
 
 /** Name of the SQLite function that computes `unitHash` (registered in data-source.ts). */
 export const SQLITE_UNIT_HASH = 'pulse_unit_hash';
+
+/** SQLite's `x REGEXP y` calls `regexp(y, x)`, which SQLite leaves to the application. */
+export const SQLITE_REGEXP = 'regexp';
 
 /**
  * SQL for `unitHash(salt, purpose, id)` of experiments/assignment.ts: the first 52 bits of
@@ -236,4 +246,12 @@ export function addDaysSql(db: HasConnection, instantSql: string, days: number):
   return dialectOf(db) === 'mysql'
     ? `DATE_ADD(${instantSql}, INTERVAL ${whole} DAY)`
     : `strftime('%Y-%m-%d %H:%M:%f', ${instantSql}, '${whole >= 0 ? '+' : ''}${whole} days')`;
+}
+
+/**
+ * A text expression compared byte for byte: MySQL's default collation ignores case and trailing
+ * spaces, so `'A ' = 'a'` there, while SQLite compares text exactly already.
+ */
+export function exactText(db: HasConnection, expr: string): string {
+  return dialectOf(db) === 'mysql' ? `CAST(${expr} AS BINARY)` : expr;
 }

@@ -17,6 +17,7 @@ import { KpiEntity } from '../kpis/kpi.entity';
 import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
 import { AuditEntryEntity } from '../privacy/audit-entry.entity';
+import { CustomerMergeEntity } from '../quality/customer-merge.entity';
 import { CustomerLifecycleEntity, LifecycleMoveEntity } from '../segments/lifecycle.entity';
 import { CustomerRfmEntity } from '../segments/rfm.entity';
 import {
@@ -55,4 +56,5 @@ export const ENTITIES = [
   ExperimentVariantEntity,
   ExperimentMetricEntity,
   ExperimentExposureEntity,
+  CustomerMergeEntity,
 ];

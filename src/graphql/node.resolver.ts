@@ -3,7 +3,7 @@ import { toAlertEvent, toAlertRule } from '../alerts/alert.mapper';
 import { toWebhookDelivery } from '../alerts/webhook.mapper';
 import { toApiKey } from '../apikeys/api-key.mapper';
 import { READERS, Role } from '../auth/principal';
-import { loadCustomer } from '../customers/customer.mapper';
+import { loadCustomer, loadMergedCustomer } from '../customers/customer.mapper';
 import { toExperiment } from '../experiments/experiment.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
@@ -50,7 +50,8 @@ const FETCHERS: Record<string, Fetcher> = {
 
     return row && toAuditEntry(row);
   }),
-  Customer: loadCustomer,
+  // A merged customer's global id leads to its survivor.
+  Customer: async (ctx, id) => (await loadCustomer(ctx, id)) ?? loadMergedCustomer(ctx, id),
   Experiment: async (ctx, id) => {
     const row = await ctx.loaders.experimentById.load(id);
 

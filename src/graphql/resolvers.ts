@@ -15,6 +15,8 @@ import { KpiResolver } from '../kpis/kpi.resolver';
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
 import { AuditResolver } from '../privacy/audit.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { QualityResolver } from '../quality/quality.resolver';
+import { DuplicatesResolver } from '../quality/duplicates.resolver';
 import { CustomerLifecycleResolver, LifecycleResolver } from '../segments/lifecycle.resolver';
 import { CustomerRfmResolver } from '../segments/rfm.resolver';
 import { SegmentProfileResolver } from '../segments/segment-profile.resolver';
@@ -52,4 +54,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ExperimentVariantResolver,
   AssignmentResolver,
   AnalyzeResolver,
+  DuplicatesResolver,
+  QualityResolver,
 ];

@@ -58,6 +58,7 @@ const FRACTION_METRICS: ReadonlySet<string> = new Set([
   'CHURN_RATE',
   'ENGAGEMENT_RATE',
   'CSAT',
+  'DATA_QUALITY',
 ]);
 
 /**

@@ -28,6 +28,7 @@ export enum KpiMetric {
   CSAT = 'CSAT',
   NPS = 'NPS',
   SUPPORT_TICKETS_PER_CUSTOMER = 'SUPPORT_TICKETS_PER_CUSTOMER',
+  DATA_QUALITY = 'DATA_QUALITY',
   CUSTOM = 'CUSTOM',
 }
 registerEnumType(KpiMetric, {
@@ -66,6 +67,10 @@ registerEnumType(KpiMetric, {
     SUPPORT_TICKETS_PER_CUSTOMER: {
       description:
         'ticketType interactions / active customers (config ticketType; default support_ticket).',
+    },
+    DATA_QUALITY: {
+      description:
+        'metricConfig { field, measure }: among live customers signed up by the period end, the share with the customer field (name, email, phone, country, city, birth_date, gender) filled (measure FILLED), or valid among those filled (VALID).',
     },
     CUSTOM: {
       description:

@@ -1,4 +1,5 @@
 import type { RuleDialect, SqlFragment } from '../db/dialect';
+import { dayOf, filledSql, LIVE_CUSTOMER, validSql } from '../quality/quality-rules';
 import type { Aggregate, KpiScope, MetricPlan, RowFilter, Source, Term } from './metrics';
 
 // Metric plans compiled into one grouped SQL statement. Pure (the dialect's JSON readers and
@@ -66,6 +67,11 @@ export function metricSql(
         .join(' UNION ALL '),
     );
     q.add(') m JOIN counts c ON c.kpi_b IN (m.cur, m.prev) GROUP BY m.cur, c.kpi_d');
+
+    return q.done();
+  }
+  if (plan.kind === 'QUALITY') {
+    qualitySql(q, plan, scope, by, bucketing);
 
     return q.done();
   }
@@ -144,15 +150,7 @@ function sourceRows(
   q.add(' WHERE c.deleted_at IS NULL AND (');
   wantedRanges(q, table.time, bucketing);
   q.add(')');
-  if (scope.segmentId !== undefined) {
-    q.add(
-      ` AND EXISTS (SELECT 1 FROM segment_memberships ss WHERE ss.segment_id = ? AND ss.customer_id = ${table.customer})`,
-      [scope.segmentId],
-    );
-  }
-  if (scope.country !== undefined) {
-    q.add(' AND c.country = ?', [scope.country]);
-  }
+  customerScope(q, scope, table.customer);
   if (scope.channel !== undefined) {
     q.add(' AND x.channel = ?', [scope.channel]);
   }
@@ -172,6 +170,59 @@ function sourceRows(
         ? ' GROUP BY kpi_b, kpi_d'
         : '',
   );
+}
+
+/** ` AND …` conditions of a scope's segment and country on the customer `customer`. */
+function customerScope(q: Query, scope: KpiScope, customer: string): void {
+  if (scope.segmentId !== undefined) {
+    q.add(
+      ` AND EXISTS (SELECT 1 FROM segment_memberships ss WHERE ss.segment_id = ? AND ss.customer_id = ${customer})`,
+      [scope.segmentId],
+    );
+  }
+  if (scope.country !== undefined) {
+    q.add(' AND c.country = ?', [scope.country]);
+  }
+}
+
+/**
+ * DATA_QUALITY: per wanted interval, among the live customers signed up before its end, those
+ * whose field is valid over those with it filled (VALID), or filled over all (FILLED). Birth
+ * dates are judged against the interval's last day.
+ */
+function qualitySql(
+  q: Query,
+  plan: Extract<MetricPlan, { kind: 'QUALITY' }>,
+  scope: KpiScope,
+  by: Dimension | undefined,
+  { boundaries, wanted }: Bucketing,
+): void {
+  const today = { sql: 'm.kpi_day', params: [] };
+  const valid = validSql(plan.field, q.dialect, today);
+  const [num, den] =
+    plan.measure === 'VALID'
+      ? [valid, { sql: filledSql(plan.field), params: [] }]
+      : [
+          { sql: filledSql(plan.field), params: [] },
+          { sql: '1 = 1', params: [] },
+        ];
+  q.add(
+    `SELECT m.kpi_b AS kpi_b, ${by === 'COUNTRY' ? 'c.country' : by === 'SEGMENT' ? 'sm.segment_id' : 'NULL'} AS kpi_d, `,
+  );
+  q.add(`SUM(CASE WHEN ${num.sql} THEN 1 ELSE 0 END) AS num, `, num.params);
+  q.add(`SUM(CASE WHEN ${den.sql} THEN 1 ELSE 0 END) AS den FROM (`, den.params);
+  [...new Set(wanted)].forEach((index, i) => {
+    const end = boundaries[index + 1];
+    q.add(`${i ? ' UNION ALL ' : ''}SELECT ${index} AS kpi_b, ? AS kpi_e, ? AS kpi_day`, [
+      q.instant(end),
+      dayOf(new Date(end.getTime() - 1)),
+    ]);
+  });
+  q.add(') m JOIN customers c ON c.signed_up_at < m.kpi_e');
+  q.add(by === 'SEGMENT' ? ' JOIN segment_memberships sm ON sm.customer_id = c.id' : '');
+  q.add(` WHERE ${LIVE_CUSTOMER}`);
+  customerScope(q, scope, 'c.id');
+  q.add(' GROUP BY m.kpi_b, kpi_d');
 }
 
 /** A binary search over the boundaries: about log2(n) comparisons per row. */

@@ -1,4 +1,5 @@
 import { badInput } from '../errors';
+import { isQualityField, QUALITY_FIELDS, type QualityField } from '../quality/quality-rules';
 
 // The KPI metric catalogue as data: what each metric counts, which rows, and how its value
 // follows from a numerator and a denominator. Pure: the SQL is built from these plans in
@@ -20,7 +21,17 @@ export const BUILT_IN_METRICS = [
   'SUPPORT_TICKETS_PER_CUSTOMER',
 ] as const;
 export type BuiltInMetric = (typeof BUILT_IN_METRICS)[number];
-export type Metric = BuiltInMetric | 'CUSTOM';
+export type Metric = BuiltInMetric | 'CUSTOM' | 'DATA_QUALITY';
+
+/** FILLED: share of customers with the field filled; VALID: share valid among those filled. */
+export type QualityMeasure = 'FILLED' | 'VALID';
+const QUALITY_MEASURES: QualityMeasure[] = ['FILLED', 'VALID'];
+
+/** A DATA_QUALITY metric's config: which customer field, and which share of it. */
+export interface QualityMetric {
+  field: QualityField;
+  measure: QualityMeasure;
+}
 
 /** Where a metric's rows come from; each has its own time column. */
 export type Source = 'INTERACTIONS' | 'ORDERS' | 'CUSTOMERS';
@@ -73,12 +84,15 @@ export interface Term {
  * - PER_CUSTOMER: among customers with at least one `base` row, the share with at least
  *   `minHits` `hit` rows (conversion, repeat purchase);
  * - RETENTION: customers with an interaction in the previous period and in this one, over those
- *   with one in the previous period.
+ *   with one in the previous period;
+ * - QUALITY: a snapshot at each period's end over the customers signed up by then (see
+ *   quality/quality-rules.ts for what filled and valid mean).
  */
 export type MetricPlan =
   | { kind: 'TERMS'; numerator: Term[]; denominator: Term[] | null }
   | { kind: 'PER_CUSTOMER'; source: Source; base: RowFilter; hit: RowFilter; minHits: number }
-  | { kind: 'RETENTION' };
+  | { kind: 'RETENTION' }
+  | ({ kind: 'QUALITY' } & QualityMetric);
 
 export const PAID: RowFilter = { statuses: ['PAID'] };
 
@@ -171,6 +185,8 @@ export function planOf(metric: Metric, config: Record<string, unknown> | null): 
         }),
         interactions('DISTINCT_CUSTOMERS'),
       );
+    case 'DATA_QUALITY':
+      return { kind: 'QUALITY', ...(config as unknown as QualityMetric) };
     case 'CUSTOM': {
       const custom = config as unknown as CustomMetric;
       // AVG is SUM over COUNT of the same rows, so that periods and dimensions add up exactly.
@@ -232,6 +248,9 @@ export function sourcesOf(plan: MetricPlan): Source[] {
   if (plan.kind === 'RETENTION') {
     return ['INTERACTIONS'];
   }
+  if (plan.kind === 'QUALITY') {
+    return ['CUSTOMERS'];
+  }
   if (plan.kind === 'PER_CUSTOMER') {
     return [plan.source];
   }
@@ -276,6 +295,8 @@ export function validateMetric(
     if (config.denominator !== undefined && config.denominator !== null) {
       stored.denominator = validateAggregate(config.denominator, `${at}.denominator`);
     }
+  } else if (metric === 'DATA_QUALITY') {
+    stored = { ...validateQuality(config, at) };
   } else if (config === undefined || config === null) {
     stored = null;
   } else {
@@ -302,6 +323,21 @@ export function validateMetric(
   }
 
   return stored;
+}
+
+function validateQuality(config: unknown, at: string): QualityMetric {
+  if (!isObject(config)) {
+    throw badInput('A DATA_QUALITY metric needs metricConfig { field, measure }', at);
+  }
+  unknownKeys(config, ['field', 'measure'], at);
+  if (!isQualityField(config.field)) {
+    throw badInput(`field must be one of ${QUALITY_FIELDS.join(', ')}`, `${at}.field`);
+  }
+  if (!QUALITY_MEASURES.includes(config.measure as QualityMeasure)) {
+    throw badInput(`measure must be one of ${QUALITY_MEASURES.join(', ')}`, `${at}.measure`);
+  }
+
+  return { field: config.field, measure: config.measure as QualityMeasure };
 }
 
 function validateAggregate(value: unknown, at: string): Aggregate {

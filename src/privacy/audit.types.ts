@@ -20,6 +20,9 @@ registerEnumType(AuditAction, {
     UPSERT_CUSTOMERS: { description: 'Customers were created or changed in one batch.' },
     EXPORT_CUSTOMER_DATA: { description: "A customer's data was exported (right of access)." },
     ERASE_CUSTOMER: { description: "A customer's personal data was erased (right to erasure)." },
+    MERGE_CUSTOMERS: {
+      description: 'Duplicate customers were merged into the first customer listed.',
+    },
     CREATE_API_KEY: { description: 'An API key was created.' },
     REVOKE_API_KEY: { description: 'An API key was revoked.' },
   },

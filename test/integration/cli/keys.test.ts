@@ -1,31 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProgram } from '../../../src/cli/program';
 import { loadConfig } from '../../../src/config';
 import { createLog } from '../../../src/log';
 import { startPulse } from '../../../src/server/app';
-
-/** Runs `pulse …args` in-process and returns what it printed. */
-async function pulseCli(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-    lines.push(parts.join(' '));
-  });
-  const table = jest.spyOn(console, 'table').mockImplementation((rows: unknown) => {
-    lines.push(JSON.stringify(rows));
-  });
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'pulse', ...args]);
-  } finally {
-    log.mockRestore();
-    table.mockRestore();
-  }
-
-  return lines;
-}
+import { pulseCli } from '../support/pulse-cli';
 
 describe('pulse keys and PULSE_ADMIN_KEY', () => {
   const env = { ...process.env };

@@ -1,3 +1,4 @@
+import { fromGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
 import { unique } from '../support/factories';
@@ -128,13 +129,36 @@ async function walkBackward(
 
 describeEachDialect('customers', (pulse) => {
   describe('create and read', () => {
+    it('stores names, emails, phones and countries in their one normal form', async () => {
+      const created = await create(pulse(), {
+        externalId: unique('messy'),
+        name: '  Grace   Brewster  Hopper ',
+        email: ' Grace.Hopper@EXAMPLE.org ',
+        phone: '07911 123456',
+        country: 'united kingdom',
+        city: '  New   York ',
+      });
+      expect(created).toMatchObject({
+        name: 'Grace Brewster Hopper',
+        email: 'grace.hopper@example.org',
+        phone: '+447911123456',
+        country: 'GB',
+        city: 'New York',
+      });
+      const [stored] = await pulse().app.db.query(
+        'SELECT phone, country FROM customers WHERE id = ?',
+        [fromGlobalId(created.id, 'Customer', 'id')],
+      );
+      expect(stored).toEqual({ phone: '+447911123456', country: 'GB' });
+    });
+
     it('stores every profile field and returns it from customer, customerByExternalId and node', async () => {
       const externalId = unique('crm');
       const input = {
         externalId,
         name: 'Ada Lovelace',
         email: `${externalId}@example.com`,
-        phone: '+44 20 7946 0000',
+        phone: '+442079460000',
         country: 'GB',
         city: 'London',
         birthDate: '1915-12-10',
@@ -243,7 +267,7 @@ describeEachDialect('customers', (pulse) => {
 
   describe('delete', () => {
     it('soft-deletes a customer: reads answer NOT_FOUND or null and lists leave it out', async () => {
-      const country = 'DQ';
+      const country = 'AQ';
       const externalId = unique('del');
       const kept = await create(pulse(), { externalId: `${externalId}-kept`, country });
       const doomed = await create(pulse(), { externalId, country });
@@ -302,7 +326,7 @@ describeEachDialect('customers', (pulse) => {
         externalId: `${prefix}-${i}`,
         name: `Upsert ${i}`,
         email: `${prefix}-${i}@example.com`,
-        country: 'UQ',
+        country: 'UY',
         birthDate: '1990-01-0' + (i + 1),
         signedUpAt: `2024-01-0${i + 1}T10:00:00.500Z`,
         attributes: { plan: 'basic', seats: i },
@@ -451,7 +475,7 @@ describeEachDialect('customers', (pulse) => {
 
   describe('customers connection', () => {
     // Every fixture lives in its own country, so each list below sees only its own rows.
-    const FILTER_COUNTRIES = ['FQ', 'FZ'];
+    const FILTER_COUNTRIES = ['FJ', 'FO'];
     const names: Record<string, string> = {};
     let emailToken = '';
 
@@ -462,14 +486,14 @@ describeEachDialect('customers', (pulse) => {
         {
           key: 'alice',
           name: 'Alice Ashdown',
-          country: 'FQ',
+          country: 'FJ',
           signedUpAt: '2024-01-10T00:00:00Z',
           consents: [['EMAIL', 'GRANTED']],
         },
         {
           key: 'bob',
           name: 'Bob Brown',
-          country: 'FQ',
+          country: 'FJ',
           signedUpAt: '2024-02-10T00:00:00Z',
           consents: [
             ['EMAIL', 'DENIED'],
@@ -479,7 +503,7 @@ describeEachDialect('customers', (pulse) => {
         {
           key: 'carol',
           name: 'Carol Cole',
-          country: 'FQ',
+          country: 'FJ',
           signedUpAt: '2024-03-10T00:00:00Z',
           consents: [
             ['EMAIL', 'GRANTED'],
@@ -489,14 +513,14 @@ describeEachDialect('customers', (pulse) => {
         {
           key: 'dave',
           name: 'Dave Dunn',
-          country: 'FQ',
+          country: 'FJ',
           signedUpAt: '2024-04-10T00:00:00Z',
           consents: [],
         },
         {
           key: 'erin',
           name: 'Erin Ebb',
-          country: 'FZ',
+          country: 'FO',
           signedUpAt: '2024-05-10T00:00:00Z',
           consents: [],
         },
@@ -555,7 +579,7 @@ describeEachDialect('customers', (pulse) => {
     it.each<[string, Filter, string[]]>([
       ['text in the name, in any letter case', { text: 'aLiCe' }, ['alice']],
       ['text in the email', { text: 'TOK' }, ['dave']],
-      ['countries', { countries: ['FZ'] }, ['erin']],
+      ['countries', { countries: ['FO'] }, ['erin']],
       [
         'signedUp from (inclusive) and to (exclusive)',
         { signedUp: { from: '2024-02-10T00:00:00Z', to: '2024-04-10T00:00:00Z' } },
@@ -598,7 +622,7 @@ describeEachDialect('customers', (pulse) => {
     });
 
     describe('order and pages', () => {
-      const country = 'SQ';
+      const country = 'SB';
       // Creation order c0…c4; each sort key orders them differently.
       const created: CustomerView[] = [];
       beforeAll(async () => {
@@ -648,7 +672,7 @@ describeEachDialect('customers', (pulse) => {
     });
 
     describe('pagination over 25 customers', () => {
-      const country = 'PQ';
+      const country = 'PW';
       let all: string[] = [];
       beforeAll(async () => {
         const prefix = unique('page');
@@ -720,7 +744,7 @@ describeEachDialect('customers', (pulse) => {
     });
 
     describe('text with quotes, SQL and wildcards', () => {
-      const country = 'IQ';
+      const country = 'IO';
       const texts = {
         injection: `O'Brien"; DROP TABLE customers; --`,
         percent: '100% cotton',

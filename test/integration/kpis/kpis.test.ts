@@ -58,7 +58,35 @@ describeEachDialect('KPI values', (pulse) => {
       });
       ids.set(key, response.data!.createKpi.kpi.id);
     }
+    const quality = await pulse().query<{ createKpi: { kpi: { id: string } } }>(CREATE, {
+      input: {
+        key: 'country_filled_fr',
+        metric: 'DATA_QUALITY',
+        granularity: 'MONTH',
+        metricConfig: { field: 'country', measure: 'FILLED' },
+        scope: { country: 'FR' },
+      },
+    });
+    ids.set('country_filled_fr', quality.data!.createKpi.kpi.id);
     await pulse().app.services.kpiEvaluation.evaluate(now, { cold: true });
+  });
+
+  it('stores DATA_QUALITY per month over the live customers signed up by the month end', async () => {
+    const response = await pulse().query<{ kpi: { series: SeriesValue[] } }>(SERIES, {
+      id: ids.get('country_filled_fr'),
+      from: from.toISOString(),
+      to: now.toISOString(),
+    });
+    const spans = periodsBetween(from, now, 'MONTH', 'UTC', 100);
+    const existing = spans.map(
+      (span) =>
+        data.customers.filter((c) => !c.deleted && c.country === 'FR' && c.signedUpAt < span.end)
+          .length,
+    );
+    expect(response.data!.kpi.series.map((v) => [v.numerator, v.denominator, v.value])).toEqual(
+      existing.map((n) => [n, n, n ? 1 : null]),
+    );
+    expect(new Set(existing).size).toBeGreaterThan(2);
   });
 
   it.each(Object.keys(CUSTOM))(

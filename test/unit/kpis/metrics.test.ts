@@ -101,6 +101,16 @@ describe('validateMetric', () => {
     ['CONVERSION_RATE', { fromType: '' }, {}, 'input.metricConfig.fromType'],
     ['ORDERS', null, { channel: 'WEB' }, 'input.scope.channel'],
     ['RETENTION_RATE', [], {}, 'input.metricConfig'],
+    ['DATA_QUALITY', null, {}, 'input.metricConfig'],
+    ['DATA_QUALITY', { field: 'mood', measure: 'VALID' }, {}, 'input.metricConfig.field'],
+    ['DATA_QUALITY', { field: 'email', measure: 'GOOD' }, {}, 'input.metricConfig.measure'],
+    ['DATA_QUALITY', { field: 'email', measure: 'VALID', x: 1 }, {}, 'input.metricConfig.x'],
+    [
+      'DATA_QUALITY',
+      { field: 'email', measure: 'VALID' },
+      { channel: 'WEB' },
+      'input.scope.channel',
+    ],
   ] as const)('rejects %s with %j (scope %j) naming %s', (metric, config, scope, field) => {
     expect(fieldOf(() => validateMetric(metric, config, scope))).toEqual(['BAD_USER_INPUT', field]);
   });

@@ -1,0 +1,111 @@
+import type { DataSource } from 'typeorm';
+import { parseNumber } from '../db/dialect';
+import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import { combinedConfidence, DuplicateRule } from './duplicate-rules';
+
+/** Two live customers that may be one person (`customerA` < `customerB`). */
+export interface DuplicateCandidate {
+  customerA: number;
+  customerB: number;
+  rules: DuplicateRule[];
+  confidence: number;
+}
+
+// The name as stored, compared without case and spaces ("Ann  Lee" = "ann lee" = "AnnLee").
+const NAME = "LOWER(REPLACE(c.name, ' ', ''))";
+
+// Each rule's blocking key: SQL expressions, and the condition for a customer to have one.
+const BLOCKS: Array<{ rule: DuplicateRule; column: string; keys: string[]; present: string }> = [
+  {
+    rule: DuplicateRule.EMAIL,
+    column: 'email',
+    keys: ['LOWER(TRIM(c.email))'],
+    present: "TRIM(c.email) <> ''",
+  },
+  { rule: DuplicateRule.PHONE, column: 'phone', keys: ['c.phone'], present: "c.phone <> ''" },
+  {
+    rule: DuplicateRule.NAME_AND_BIRTH_DATE,
+    column: 'name_birth',
+    keys: [NAME, 'c.birth_date'],
+    present: `${NAME} <> '' AND c.birth_date IS NOT NULL`,
+  },
+  {
+    rule: DuplicateRule.NAME_AND_CITY,
+    column: 'name_city',
+    keys: [NAME, 'LOWER(TRIM(c.city))'],
+    present: `${NAME} <> '' AND TRIM(c.city) <> ''`,
+  },
+];
+
+// Blocking in SQL: a window count keeps only customers whose key is shared (one sort of the
+// live customers per rule), and only those few are joined with each other, so the cost is
+// n log n plus the pairs found, never all pairs. Derived tables rather than CTEs, which MySQL
+// allows in fewer places; a derived table may be named twice in one statement.
+function blockPairs(block: (typeof BLOCKS)[number]): string {
+  const keys = block.keys.map((expr, i) => `${expr} AS k${i}`).join(', ');
+  const shared =
+    `(SELECT id, ${block.keys.map((_, i) => `k${i}`).join(', ')} FROM ` +
+    `(SELECT c.id, ${keys}, COUNT(*) OVER (PARTITION BY ${block.keys.join(', ')}) AS n ` +
+    `FROM customers c WHERE c.deleted_at IS NULL AND ${block.present}) w WHERE n > 1)`;
+  const join = block.keys.map((_, i) => `a.k${i} = b.k${i}`).join(' AND ');
+  const flags = BLOCKS.map((other) => `${other === block ? 1 : 0} AS ${other.column}`).join(', ');
+
+  return `SELECT a.id AS customer_a, b.id AS customer_b, ${flags} FROM ${shared} a JOIN ${shared} b ON ${join} AND a.id < b.id`;
+}
+
+// One row per pair with a 0/1 column per rule.
+const PAIRS =
+  `SELECT customer_a, customer_b, ${BLOCKS.map((b) => `MAX(${b.column}) AS ${b.column}`).join(', ')} ` +
+  `FROM (${BLOCKS.map(blockPairs).join(' UNION ALL ')}) u GROUP BY customer_a, customer_b`;
+
+type PairRow = Record<string, unknown>;
+
+function toCandidate(row: PairRow): DuplicateCandidate {
+  const rules = BLOCKS.filter((block) => parseNumber(row[block.column]) === 1).map((b) => b.rule);
+
+  return {
+    customerA: Number(row.customer_a),
+    customerB: Number(row.customer_b),
+    rules,
+    confidence: combinedConfidence(rules),
+  };
+}
+
+/** Finds customers that may be one person: exact email, exact phone, or name with birth date or city. */
+export class DuplicatesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly maxPageSize: number,
+  ) {}
+
+  /** A page of candidate pairs, ordered by the lower id, then the higher one. */
+  async candidates(pageArgs: PageArgs): Promise<Page<DuplicateCandidate>> {
+    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const query = this.db
+      .createQueryBuilder()
+      .select('p.*')
+      .from(`(${PAIRS})`, 'p')
+      .orderBy('p.customer_a', 'ASC')
+      .addOrderBy('p.customer_b', 'ASC')
+      .limit(window.size + 1);
+    if (window.cursor) {
+      const after = keysetCondition(['p.customer_a', 'p.customer_b'], window.cursor, '>');
+      query.where(after.sql, after.params);
+    }
+    const rows: PairRow[] = await query.getRawMany();
+
+    return toPage(
+      rows.map(toCandidate),
+      window,
+      (pair) => [pair.customerA, pair.customerB],
+      () => this.candidateCount(),
+    );
+  }
+
+  /** How many candidate pairs there are, in one statement. */
+  async candidateCount(): Promise<number> {
+    const [row]: PairRow[] = await this.db.query(`SELECT COUNT(*) AS n FROM (${PAIRS}) p`);
+
+    return Number(row.n);
+  }
+}
