@@ -41,19 +41,21 @@ const BLOCKS: Array<{ rule: DuplicateRule; column: string; keys: string[]; prese
 // live customers per rule), and only those few are joined with each other, so the cost is
 // n log n plus the pairs found, never all pairs. Derived tables rather than CTEs, which MySQL
 // allows in fewer places; a derived table may be named twice in one statement.
+// Each block key becomes one integer (DENSE_RANK over the key), so the self-join compares
+// integers: MariaDB then joins the two materialized sets through a key it builds on them.
+// Joining on the text keys themselves was a nested loop, 405 s at 100,000 customers.
 function blockPairs(block: (typeof BLOCKS)[number]): string {
-  const keys = block.keys.map((expr, i) => `${expr} AS k${i}`).join(', ');
+  const keys = block.keys.join(', ');
   const shared =
-    `(SELECT id, ${block.keys.map((_, i) => `k${i}`).join(', ')} FROM ` +
-    `(SELECT c.id, ${keys}, COUNT(*) OVER (PARTITION BY ${block.keys.join(', ')}) AS n ` +
+    `(SELECT id, b FROM ` +
+    `(SELECT c.id, DENSE_RANK() OVER (ORDER BY ${keys}) AS b, ` +
+    `COUNT(*) OVER (PARTITION BY ${keys}) AS n ` +
     `FROM customers c WHERE c.deleted_at IS NULL AND ${block.present}) w WHERE n > 1)`;
-  const join = block.keys.map((_, i) => `a.k${i} = b.k${i}`).join(' AND ');
   const flags = BLOCKS.map((other) => `${other === block ? 1 : 0} AS ${other.column}`).join(', ');
 
-  return `SELECT a.id AS customer_a, b.id AS customer_b, ${flags} FROM ${shared} a JOIN ${shared} b ON ${join} AND a.id < b.id`;
+  return `SELECT a.id AS customer_a, b.id AS customer_b, ${flags} FROM ${shared} a JOIN ${shared} b ON a.b = b.b AND a.id < b.id`;
 }
 
-// One row per pair with a 0/1 column per rule.
 const PAIRS =
   `SELECT customer_a, customer_b, ${BLOCKS.map((b) => `MAX(${b.column}) AS ${b.column}`).join(', ')} ` +
   `FROM (${BLOCKS.map(blockPairs).join(' UNION ALL ')}) u GROUP BY customer_a, customer_b`;
