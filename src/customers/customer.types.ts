@@ -299,7 +299,10 @@ export class ConsentInput {
 
 const GENDERS = Object.values(Gender);
 
-/** A day that exists (no 30 February), written YYYY-MM-DD, between 1900 and 2099. */
+/**
+ * A day that exists (no 30 February), written YYYY-MM-DD, from 1900 to today (UTC): a birth
+ * date in the future is a data error, and the quality report counts it as one.
+ */
 function IsCalendarDate() {
   return ValidateBy({
     name: 'isCalendarDate',
@@ -308,9 +311,10 @@ function IsCalendarDate() {
         typeof value === 'string' &&
         /^(19|20)\d\d-\d\d-\d\d$/.test(value) &&
         !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-        new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+        new Date(`${value}T00:00:00Z`).toISOString().startsWith(value) &&
+        value <= new Date().toISOString().slice(0, 10),
       defaultMessage: () =>
-        '$property must be a date YYYY-MM-DD that exists, between 1900 and 2099',
+        '$property must be a date YYYY-MM-DD that exists, between 1900 and today',
     },
   });
 }

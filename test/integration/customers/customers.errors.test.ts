@@ -82,6 +82,7 @@ describeEachDialect('customers: failing inputs', (pulse) => {
       ['a birth date in another format', () => ({ birthDate: '10/12/1990' }), 'input.birthDate'],
       ['a birth date before 1900', () => ({ birthDate: '1899-12-31' }), 'input.birthDate'],
       ['a birth date with month 13', () => ({ birthDate: '1990-13-01' }), 'input.birthDate'],
+      ['a birth date in the future', () => ({ birthDate: '2099-01-01' }), 'input.birthDate'],
       [
         'a birth date that does not exist (30 February)',
         () => ({ birthDate: '1990-02-30' }),

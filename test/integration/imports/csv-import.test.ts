@@ -69,7 +69,7 @@ describe('importCsv on SQLite', () => {
       { line: 5, reason: 'row has 2 fields, the header has 9', first: 'C4' },
       {
         line: 6,
-        reason: 'birth_date must be a date YYYY-MM-DD that exists, between 1900 and 2099',
+        reason: 'birth_date must be a date YYYY-MM-DD that exists, between 1900 and today',
         first: 'C5',
       },
       {
