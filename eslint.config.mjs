@@ -108,6 +108,8 @@ export default tseslint.config(
       'src/quality/normalize.ts',
       'src/quality/duplicate-rules.ts',
       'src/quality/merge-plan.ts',
+      'src/predictions/models/**/*.ts',
+      'src/predictions/metrics.ts',
       'src/errors.ts',
       'src/config.ts',
     ],

@@ -10,6 +10,7 @@ import { CreateWebhookDeliveries1795800200000 } from './1795800200000-CreateWebh
 import { CoverInteractionTypeIndex1795800300000 } from './1795800300000-CoverInteractionTypeIndex';
 import { CreateExperiments1795900000000 } from './1795900000000-CreateExperiments';
 import { AddInteractionCustomerTypeIndex1795900100000 } from './1795900100000-AddInteractionCustomerTypeIndex';
+import { CreatePredictions1796000000000 } from './1796000000000-CreatePredictions';
 import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustomerMerges';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreateExperiments1795900000000,
   AddInteractionCustomerTypeIndex1795900100000,
   CreateCustomerMerges1795900200000,
+  CreatePredictions1796000000000,
 ];

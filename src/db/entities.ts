@@ -18,6 +18,9 @@ import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
 import { AuditEntryEntity } from '../privacy/audit-entry.entity';
 import { CustomerMergeEntity } from '../quality/customer-merge.entity';
+import { ModelVersionEntity } from '../predictions/model-version.entity';
+import { PredictionEntity } from '../predictions/prediction.entity';
+import { ScoringRunEntity } from '../predictions/scoring-run.entity';
 import { CustomerLifecycleEntity, LifecycleMoveEntity } from '../segments/lifecycle.entity';
 import { CustomerRfmEntity } from '../segments/rfm.entity';
 import {
@@ -57,4 +60,7 @@ export const ENTITIES = [
   ExperimentMetricEntity,
   ExperimentExposureEntity,
   CustomerMergeEntity,
+  ModelVersionEntity,
+  PredictionEntity,
+  ScoringRunEntity,
 ];
