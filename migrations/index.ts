@@ -11,6 +11,7 @@ import { CoverInteractionTypeIndex1795800300000 } from './1795800300000-CoverInt
 import { CreateExperiments1795900000000 } from './1795900000000-CreateExperiments';
 import { AddInteractionCustomerTypeIndex1795900100000 } from './1795900100000-AddInteractionCustomerTypeIndex';
 import { CreatePredictions1796000000000 } from './1796000000000-CreatePredictions';
+import { CreateNextBestActions1796000100000 } from './1796000100000-CreateNextBestActions';
 import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustomerMerges';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AddInteractionCustomerTypeIndex1795900100000,
   CreateCustomerMerges1795900200000,
   CreatePredictions1796000000000,
+  CreateNextBestActions1796000100000,
 ];

@@ -80,6 +80,15 @@ export interface Config {
    * Defaults to 6.
    */
   webhookMaxAttempts: number;
+  /**
+   * Share (0–1) of customers held out of next-best-action recommendations, by a fixed hash of
+   * their id, so that the recommendations' effect can be measured against them. Defaults to 0.05.
+   */
+  nbaHoldoutShare: number;
+  /** Minutes between scoring passes of the active models; 0 = only after training. */
+  scoringMinutes: number;
+  /** PSI above which a scoring pass counts as drifted (logged and shown). */
+  driftPsiThreshold: number;
 }
 
 export type DatabaseConfig =
@@ -139,6 +148,9 @@ export function loadConfig(env: Env = process.env): Config {
     kpiHistoryMonths: readInt(env, 'PULSE_KPI_HISTORY_MONTHS', 18, 1, 120),
     kpiLateDataDays: readInt(env, 'PULSE_KPI_LATE_DATA_DAYS', 3, 0, 365),
     webhookMaxAttempts: readInt(env, 'PULSE_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
+    nbaHoldoutShare: readShare(env, 'PULSE_NBA_HOLDOUT_SHARE', 0.05),
+    scoringMinutes: readInt(env, 'PULSE_SCORING_MINUTES', 1440, 0, 10_080),
+    driftPsiThreshold: readShare(env, 'PULSE_DRIFT_PSI_THRESHOLD', 0.2),
   };
 }
 
@@ -303,6 +315,19 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+
+  return value;
+}
+
+function readShare(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || value > 1) {
+    throw new Error(`${name} must be a number between 0 and 1, got "${raw}"`);
   }
 
   return value;

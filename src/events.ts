@@ -26,8 +26,8 @@ export const NO_EVENT_SOURCE: EventSource = {
   },
 };
 
-/** What ingestion stored rows into. */
-export type ChangedData = 'customers' | 'interactions' | 'orders';
+/** What ingestion (or a scoring pass) stored rows into. */
+export type ChangedData = 'customers' | 'interactions' | 'orders' | 'predictions';
 
 /**
  * Tells listeners, after commit, that ingestion (API or CSV import) stored rows, so that data

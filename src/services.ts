@@ -25,6 +25,8 @@ import { CustomerSummaryService } from './customers/customer-summary.service';
 import { CustomerService } from './customers/customer.service';
 import { InteractionService } from './interactions/interaction.service';
 import { OrderService } from './orders/order.service';
+import { ActionService } from './predictions/action.service';
+import { NextBestActionService } from './predictions/next-best-action.service';
 import { AuditService } from './privacy/audit.service';
 import { ContactPolicyService } from './privacy/contact-policy.service';
 import { ErasureService } from './privacy/erasure.service';
@@ -34,6 +36,14 @@ import { KpiBreakdownService } from './kpis/kpi-breakdown.service';
 import { KpiEvaluationService } from './kpis/kpi-evaluation.service';
 import { KpiValuesService } from './kpis/kpi-values.service';
 import { KpiService } from './kpis/kpi.service';
+import { createLog, type Log } from './log';
+import { BinaryTrainingService } from './predictions/binary-training.service';
+import { ClvTrainingService } from './predictions/clv-training.service';
+import { FeatureService } from './predictions/feature.service';
+import { ModelRegistryService } from './predictions/model-registry.service';
+import { PredictionService } from './predictions/prediction.service';
+import { ScoringService } from './predictions/scoring.service';
+import { TrainingService } from './predictions/training.service';
 import { QualityService } from './quality/quality.service';
 import { DuplicatesService } from './quality/duplicates.service';
 import { MergeService } from './quality/merge.service';
@@ -59,10 +69,13 @@ export function createServices(
         | 'kpiHistoryMonths'
         | 'kpiLateDataDays'
         | 'defaultPhoneRegion'
+        | 'nbaHoldoutShare'
+        | 'driftPsiThreshold'
       >
     >,
   events: EventPublisher = NO_EVENTS,
   eventSource: EventSource = NO_EVENT_SOURCE,
+  log: Log = createLog('silent'),
 ) {
   // Services that change personal data record it in the audit log in the same transaction.
   const audit = new AuditService(db, config.maxPageSize);
@@ -108,6 +121,22 @@ export function createServices(
     new OutcomeService(db),
   );
   const duplicates = new DuplicatesService(db, config.maxPageSize);
+  const features = new FeatureService(db);
+  const modelRegistry = new ModelRegistryService(db, config.maxPageSize);
+  const scoring = new ScoringService(
+    db,
+    modelRegistry,
+    features,
+    log,
+    analytics.driftPsiThreshold,
+    dataChanges,
+  );
+  const segments = new SegmentService(
+    db,
+    config.maxPageSize,
+    segmentRefresh,
+    new ExplainService(db),
+  );
 
   return {
     db,
@@ -127,7 +156,7 @@ export function createServices(
     merges: new MergeService(db, audit),
     rfm,
     lifecycle,
-    segments: new SegmentService(db, config.maxPageSize, segmentRefresh, new ExplainService(db)),
+    segments,
     segmentMembers: new SegmentMembersService(db, config.maxPageSize),
     segmentProfiles: new SegmentProfileService(db),
     kpis: new KpiService(db, config.maxPageSize, analytics.reportingTimeZone),
@@ -145,6 +174,19 @@ export function createServices(
     experimentMonitor: new ExperimentMonitorService(db, experiments, experimentResults),
     experimentPlans: new PlanService(db),
     quality: new QualityService(db, duplicates),
+    modelRegistry,
+    scoring,
+    predictions: new PredictionService(db),
+    training: new TrainingService(
+      db,
+      modelRegistry,
+      new BinaryTrainingService(features),
+      new ClvTrainingService(features),
+      scoring,
+      log,
+    ),
+    actions: new ActionService(db, config.maxPageSize, segments, experiments, experimentResults),
+    nextBestActions: new NextBestActionService(db, config.maxPageSize, analytics.nbaHoldoutShare),
   };
 }
 

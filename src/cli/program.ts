@@ -5,6 +5,7 @@ import { registerMigrateCommand } from './migrate.command';
 import { registerNormalizeCommand } from './normalize.command';
 import { registerQualityCommand } from './quality.command';
 import { registerSeedCommand } from './seed.command';
+import { registerTrainCommand } from './train.command';
 
 /** The `pulse` command with all its subcommands (tests drive it in-process). */
 export function createProgram(): Command {
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerKeysCommand(program);
   registerNormalizeCommand(program);
   registerQualityCommand(program);
+  registerTrainCommand(program);
 
   return program;
 }

@@ -18,6 +18,7 @@ import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
 import { AuditEntryEntity } from '../privacy/audit-entry.entity';
 import { CustomerMergeEntity } from '../quality/customer-merge.entity';
+import { ActionEntity } from '../predictions/action.entity';
 import { ModelVersionEntity } from '../predictions/model-version.entity';
 import { PredictionEntity } from '../predictions/prediction.entity';
 import { ScoringRunEntity } from '../predictions/scoring-run.entity';
@@ -63,4 +64,5 @@ export const ENTITIES = [
   ModelVersionEntity,
   PredictionEntity,
   ScoringRunEntity,
+  ActionEntity,
 ];

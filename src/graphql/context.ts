@@ -6,8 +6,10 @@ import { createCustomerLoaders } from '../customers/customer.loaders';
 import type { LoaderOptions } from '../db/loaders';
 import { createInteractionLoaders } from '../interactions/interaction.loaders';
 import { createExperimentLoaders } from '../experiments/experiment.loaders';
+import { createPredictionLoaders } from '../predictions/prediction.loaders';
 import { createKpiLoaders } from '../kpis/kpi.loaders';
 import { createOrderLoaders } from '../orders/order.loaders';
+import { createActionLoaders } from '../predictions/action.loaders';
 import { AuditCollector } from '../privacy/audit-collector';
 import { createPrivacyLoaders } from '../privacy/privacy.loaders';
 import { createLifecycleLoaders } from '../segments/lifecycle.loaders';
@@ -51,6 +53,8 @@ export function createLoaders(services: Services, options: LoaderOptions) {
     ...createWebhookLoaders(services.webhooks, options),
     ...createAlertLoaders(services.alertRules, services.alertEvents, options),
     ...createExperimentLoaders(services.experiments, options),
+    ...createPredictionLoaders(services.modelRegistry, services.predictions, options),
+    ...createActionLoaders(services.actions, services.nextBestActions, options),
   };
 }
 

@@ -2,11 +2,13 @@ import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { toAlertEvent, toAlertRule } from '../alerts/alert.mapper';
 import { toWebhookDelivery } from '../alerts/webhook.mapper';
 import { toApiKey } from '../apikeys/api-key.mapper';
-import { READERS, Role } from '../auth/principal';
+import { READERS, Role, WRITERS } from '../auth/principal';
 import { loadCustomer, loadMergedCustomer } from '../customers/customer.mapper';
 import { toExperiment } from '../experiments/experiment.mapper';
+import { toModelVersion } from '../predictions/prediction.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
+import { toAction } from '../predictions/action.mapper';
 import { toAuditEntry } from '../privacy/audit.mapper';
 import { toSegment } from '../segments/segment.mapper';
 import { PulseError } from '../errors';
@@ -16,9 +18,9 @@ import { Node } from './node';
 
 type Fetcher = (ctx: PulseContext, dbId: number) => Promise<Node | null>;
 
-function adminOnly(what: string, fetch: Fetcher): Fetcher {
+function onlyFor(roles: readonly Role[], what: string, fetch: Fetcher): Fetcher {
   return async (ctx, id) => {
-    if (ctx.principal?.role !== Role.ADMIN) {
+    if (!ctx.principal || !roles.includes(ctx.principal.role)) {
       throw new PulseError('FORBIDDEN', `The ${ctx.principal?.role} role may not read ${what}`);
     }
 
@@ -26,9 +28,17 @@ function adminOnly(what: string, fetch: Fetcher): Fetcher {
   };
 }
 
+const adminOnly = (what: string, fetch: Fetcher) => onlyFor([Role.ADMIN], what, fetch);
+
 // Each type reachable by global id, loaded through the request's loaders so that `nodes(ids)`
 // costs one query per type, not one per id.
 const FETCHERS: Record<string, Fetcher> = {
+  // The action catalogue is the writers' (partners see actions only inside recommendations).
+  Action: onlyFor(WRITERS, 'the action catalogue', async (ctx, id) => {
+    const row = await ctx.loaders.actionById.load(id);
+
+    return row && toAction(row);
+  }),
   AlertEvent: async (ctx, id) => {
     const row = await ctx.loaders.alertEventById.load(id);
 
@@ -56,6 +66,11 @@ const FETCHERS: Record<string, Fetcher> = {
     const row = await ctx.loaders.experimentById.load(id);
 
     return row && toExperiment(row);
+  },
+  ModelVersion: async (ctx, id) => {
+    const row = await ctx.loaders.modelVersionById.load(id);
+
+    return row && toModelVersion(row);
   },
   Interaction: async (ctx, id) => {
     const row = await ctx.loaders.interactionById.load(id);

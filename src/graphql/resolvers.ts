@@ -13,8 +13,18 @@ import {
 import { KpiDriversResolver } from '../kpis/kpi-drivers.resolver';
 import { KpiResolver } from '../kpis/kpi.resolver';
 import { CustomerOrdersResolver, OrderResolver } from '../orders/order.resolver';
+import { ActionResolver } from '../predictions/action.resolver';
+import {
+  CustomerNextBestActionResolver,
+  NextBestActionResolver,
+} from '../predictions/next-best-action.resolver';
 import { AuditResolver } from '../privacy/audit.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import {
+  CustomerPredictionResolver,
+  ModelVersionResolver,
+  PredictionResolver,
+} from '../predictions/prediction.resolver';
 import { QualityResolver } from '../quality/quality.resolver';
 import { DuplicatesResolver } from '../quality/duplicates.resolver';
 import { CustomerLifecycleResolver, LifecycleResolver } from '../segments/lifecycle.resolver';
@@ -56,4 +66,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AnalyzeResolver,
   DuplicatesResolver,
   QualityResolver,
+  ModelVersionResolver,
+  PredictionResolver,
+  CustomerPredictionResolver,
+  ActionResolver,
+  NextBestActionResolver,
+  CustomerNextBestActionResolver,
 ];

@@ -23,6 +23,9 @@ export const KPI_SCHEDULE_LEASE = 'kpis.schedule';
 /** Lease of the periodic experiment monitor (SRM and decision announcements). */
 export const EXPERIMENT_MONITOR_LEASE = 'experiments.monitor';
 
+/** Lease of the periodic scoring of every kind with an active model. */
+export const SCORING_LEASE = 'predictions.schedule';
+
 /**
  * Runs `run` every `intervalMinutes`. With several instances on one database each ticks, and
  * the lease lets one of them run per period. The timer is unref'd, so it never keeps a process

@@ -1,5 +1,5 @@
 import { type DataSource, In } from 'typeorm';
-import { notFound } from '../errors';
+import { badInput, notFound } from '../errors';
 import { SegmentEntity } from '../segments/segment.entity';
 import {
   type ChangeExplanation,
@@ -184,6 +184,12 @@ export class KpiBreakdownService {
 
   /** Both aggregates over the same spans: per dimension value and in total. */
   private async figures(kpi: KpiEntity, spans: PeriodSpan[], by: Dimension) {
+    if (kpi.metric === 'PREDICTION_DRIFT') {
+      throw badInput(
+        'PREDICTION_DRIFT measures scoring runs, not customers: it has no breakdown',
+        'by',
+      );
+    }
     const rows = await this.values.aggregate(kpi, spans, by);
     const totals = await this.values.aggregate(kpi, spans);
     const total = new Map(totals.map((row) => [row.periodStart.getTime(), figuresOf(row)]));

@@ -29,6 +29,7 @@ export enum KpiMetric {
   NPS = 'NPS',
   SUPPORT_TICKETS_PER_CUSTOMER = 'SUPPORT_TICKETS_PER_CUSTOMER',
   DATA_QUALITY = 'DATA_QUALITY',
+  PREDICTION_DRIFT = 'PREDICTION_DRIFT',
   CUSTOM = 'CUSTOM',
 }
 registerEnumType(KpiMetric, {
@@ -71,6 +72,10 @@ registerEnumType(KpiMetric, {
     DATA_QUALITY: {
       description:
         'metricConfig { field, measure }: among live customers signed up by the period end, the share with the customer field (name, email, phone, country, city, birth_date, gender) filled (measure FILLED), or valid among those filled (VALID).',
+    },
+    PREDICTION_DRIFT: {
+      description:
+        'metricConfig { predictionKind }: the larger of the score PSI and the largest feature PSI of the latest finished scoring run of that kind started before the period end (null without one); no scope, no breakdown. PSI < 0.1 is stable, 0.1–0.25 a moderate shift, > 0.25 a large one.',
     },
     CUSTOM: {
       description:

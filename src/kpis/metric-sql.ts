@@ -20,6 +20,9 @@ export interface Bucketing {
   previousOf?: Array<[number, number]>;
 }
 
+/** Period rows per UNION ALL in DRIFT statements, below SQLite's limit of 500. */
+const INTERVAL_CHUNK = 250;
+
 const TABLES: Record<Source, { from: string; time: string; customer: string }> = {
   INTERACTIONS: {
     from: 'interactions x JOIN customers c ON c.id = x.customer_id',
@@ -72,6 +75,11 @@ export function metricSql(
   }
   if (plan.kind === 'QUALITY') {
     qualitySql(q, plan, scope, by, bucketing);
+
+    return q.done();
+  }
+  if (plan.kind === 'DRIFT') {
+    driftSql(q, plan, bucketing);
 
     return q.done();
   }
@@ -223,6 +231,44 @@ function qualitySql(
   q.add(` WHERE ${LIVE_CUSTOMER}`);
   customerScope(q, scope, 'c.id');
   q.add(' GROUP BY m.kpi_b, kpi_d');
+}
+
+/**
+ * PREDICTION_DRIFT: per wanted interval, the larger of `score_psi` and `max_feature_psi` of the
+ * latest finished scoring run of the kind started before the interval's end, with denominator 1
+ * (0 when that run measured no PSI, which makes the value null; intervals without a run have no
+ * row and are null too). CASE instead of GREATEST, which SQLite lacks.
+ */
+function driftSql(
+  q: Query,
+  plan: Extract<MetricPlan, { kind: 'DRIFT' }>,
+  { boundaries, wanted }: Bucketing,
+): void {
+  const psi =
+    '(CASE WHEN r.max_feature_psi IS NULL OR r.score_psi >= r.max_feature_psi ' +
+    'THEN r.score_psi ELSE r.max_feature_psi END)';
+  q.add(
+    `SELECT m.kpi_b AS kpi_b, NULL AS kpi_d, ${psi} AS num, ` +
+      `(CASE WHEN ${psi} IS NULL THEN 0 ELSE 1 END) AS den FROM (`,
+  );
+  // SQLite refuses a compound SELECT of more than 500 terms (a cold daily evaluation has 548
+  // periods): the period rows are unions of at most INTERVAL_CHUNK, themselves united.
+  const indexes = [...new Set(wanted)];
+  for (let from = 0; from < indexes.length; from += INTERVAL_CHUNK) {
+    q.add(from ? ' UNION ALL SELECT * FROM (' : 'SELECT * FROM (');
+    indexes.slice(from, from + INTERVAL_CHUNK).forEach((index, i) => {
+      q.add(`${i ? ' UNION ALL ' : ''}SELECT ${index} AS kpi_b, ? AS kpi_e`, [
+        q.instant(boundaries[index + 1]),
+      ]);
+    });
+    q.add(`) p${from}`);
+  }
+  q.add(
+    ') m JOIN scoring_runs r ON r.id = (SELECT s.id FROM scoring_runs s WHERE s.kind = ? ' +
+      'AND s.finished_at IS NOT NULL AND s.started_at < m.kpi_e ' +
+      'ORDER BY s.started_at DESC, s.id DESC LIMIT 1)',
+    [plan.predictionKind],
+  );
 }
 
 /** A binary search over the boundaries: about log2(n) comparisons per row. */

@@ -1,4 +1,5 @@
 import { badInput } from '../errors';
+import { PREDICTION_KINDS, type PredictionKind } from '../predictions/prediction-kind';
 import { isQualityField, QUALITY_FIELDS, type QualityField } from '../quality/quality-rules';
 
 // The KPI metric catalogue as data: what each metric counts, which rows, and how its value
@@ -21,7 +22,7 @@ export const BUILT_IN_METRICS = [
   'SUPPORT_TICKETS_PER_CUSTOMER',
 ] as const;
 export type BuiltInMetric = (typeof BUILT_IN_METRICS)[number];
-export type Metric = BuiltInMetric | 'CUSTOM' | 'DATA_QUALITY';
+export type Metric = BuiltInMetric | 'CUSTOM' | 'DATA_QUALITY' | 'PREDICTION_DRIFT';
 
 /** FILLED: share of customers with the field filled; VALID: share valid among those filled. */
 export type QualityMeasure = 'FILLED' | 'VALID';
@@ -31,6 +32,11 @@ const QUALITY_MEASURES: QualityMeasure[] = ['FILLED', 'VALID'];
 export interface QualityMetric {
   field: QualityField;
   measure: QualityMeasure;
+}
+
+/** A PREDICTION_DRIFT metric's config: the prediction kind whose scoring runs are watched. */
+export interface DriftMetric {
+  predictionKind: PredictionKind;
 }
 
 /** Where a metric's rows come from; each has its own time column. */
@@ -86,13 +92,16 @@ export interface Term {
  * - RETENTION: customers with an interaction in the previous period and in this one, over those
  *   with one in the previous period;
  * - QUALITY: a snapshot at each period's end over the customers signed up by then (see
- *   quality/quality-rules.ts for what filled and valid mean).
+ *   quality/quality-rules.ts for what filled and valid mean);
+ * - DRIFT: the larger of score PSI and largest feature PSI of the latest finished scoring run of
+ *   the kind started before each period's end (no customers: no scope, no breakdown).
  */
 export type MetricPlan =
   | { kind: 'TERMS'; numerator: Term[]; denominator: Term[] | null }
   | { kind: 'PER_CUSTOMER'; source: Source; base: RowFilter; hit: RowFilter; minHits: number }
   | { kind: 'RETENTION' }
-  | ({ kind: 'QUALITY' } & QualityMetric);
+  | ({ kind: 'QUALITY' } & QualityMetric)
+  | ({ kind: 'DRIFT' } & DriftMetric);
 
 export const PAID: RowFilter = { statuses: ['PAID'] };
 
@@ -187,6 +196,8 @@ export function planOf(metric: Metric, config: Record<string, unknown> | null): 
       );
     case 'DATA_QUALITY':
       return { kind: 'QUALITY', ...(config as unknown as QualityMetric) };
+    case 'PREDICTION_DRIFT':
+      return { kind: 'DRIFT', predictionKind: (config as unknown as DriftMetric).predictionKind };
     case 'CUSTOM': {
       const custom = config as unknown as CustomMetric;
       // AVG is SUM over COUNT of the same rows, so that periods and dimensions add up exactly.
@@ -251,6 +262,9 @@ export function sourcesOf(plan: MetricPlan): Source[] {
   if (plan.kind === 'QUALITY') {
     return ['CUSTOMERS'];
   }
+  if (plan.kind === 'DRIFT') {
+    return [];
+  }
   if (plan.kind === 'PER_CUSTOMER') {
     return [plan.source];
   }
@@ -297,6 +311,18 @@ export function validateMetric(
     }
   } else if (metric === 'DATA_QUALITY') {
     stored = { ...validateQuality(config, at) };
+  } else if (metric === 'PREDICTION_DRIFT') {
+    stored = { ...validateDrift(config, at) };
+    // Drift belongs to a model's scoring runs, not to a group of customers.
+    const scoped = (['segmentId', 'channel', 'country'] as const).find(
+      (k) => scope[k] !== undefined,
+    );
+    if (scoped) {
+      throw badInput(
+        `${metric} measures scoring runs and takes no scope`,
+        `${path}.scope.${scoped}`,
+      );
+    }
   } else if (config === undefined || config === null) {
     stored = null;
   } else {
@@ -338,6 +364,21 @@ function validateQuality(config: unknown, at: string): QualityMetric {
   }
 
   return { field: config.field, measure: config.measure as QualityMeasure };
+}
+
+function validateDrift(config: unknown, at: string): DriftMetric {
+  if (!isObject(config)) {
+    throw badInput('A PREDICTION_DRIFT metric needs metricConfig { predictionKind }', at);
+  }
+  unknownKeys(config, ['predictionKind'], at);
+  if (!PREDICTION_KINDS.includes(config.predictionKind as PredictionKind)) {
+    throw badInput(
+      `predictionKind must be one of ${PREDICTION_KINDS.join(', ')}`,
+      `${at}.predictionKind`,
+    );
+  }
+
+  return { predictionKind: config.predictionKind as PredictionKind };
 }
 
 function validateAggregate(value: unknown, at: string): Aggregate {

@@ -105,6 +105,11 @@ export class MergeMovedCounts {
 
   @Field(() => Int, { description: 'Consent history entries moved.' })
   consentChanges!: number;
+
+  @Field(() => Int, {
+    description: 'Prediction kinds the survivor had no score for, taken from a duplicate.',
+  })
+  predictions!: number;
 }
 
 @ObjectType({ description: 'The result of a merge.' })

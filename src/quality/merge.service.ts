@@ -25,6 +25,8 @@ export interface MovedCounts {
   /** Channels whose current consent came from a duplicate (more recent than the survivor's). */
   consents: number;
   consentChanges: number;
+  /** Prediction kinds the survivor had no score for, taken from a duplicate. */
+  predictions: number;
 }
 
 /** What a merge did. */
@@ -49,6 +51,7 @@ const NO_MOVES: MovedCounts = {
   experimentExposures: 0,
   consents: 0,
   consentChanges: 0,
+  predictions: 0,
 };
 
 /** Merges duplicate customer records into one survivor, leaving redirects behind. */
@@ -239,8 +242,19 @@ export class MergeService {
       ),
       segmentHistory: await move('segment_membership_history'),
       consentChanges: await move('consent_changes'),
+      // The survivor's own score of a kind is kept; the next scoring pass rescores it from the
+      // merged history anyway.
+      predictions: await runStatement(
+        tx,
+        'INSERT INTO predictions (customer_id, kind, model_version_id, score, decile, contributions, scored_at) ' +
+          'SELECT ?, p.kind, p.model_version_id, p.score, p.decile, p.contributions, p.scored_at ' +
+          'FROM predictions p WHERE p.customer_id = ? AND NOT EXISTS (SELECT 1 FROM predictions s ' +
+          'WHERE s.kind = p.kind AND s.customer_id = ?)',
+        [survivorId, duplicateId, survivorId],
+      ),
     };
     await runStatement(tx, 'DELETE FROM segment_memberships WHERE customer_id = ?', [duplicateId]);
+    await runStatement(tx, 'DELETE FROM predictions WHERE customer_id = ?', [duplicateId]);
 
     return counts;
   }

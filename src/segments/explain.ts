@@ -1,5 +1,6 @@
 import { parseInstant, parseNumber, type SqlFragment } from '../db/dialect';
 import { toGlobalId } from '../graphql/global-id';
+import { describePrediction } from './prediction-condition';
 import {
   compileCondition,
   type ConditionNode,
@@ -25,7 +26,16 @@ import type {
 // conditions' answers here, which is exact because each condition is two-valued.
 
 export type ExplainKind =
-  'ALL' | 'ANY' | 'NOT' | 'PROFILE' | 'BEHAVIOUR' | 'VALUE' | 'MEMBERSHIP' | 'RFM' | 'LIFECYCLE';
+  | 'ALL'
+  | 'ANY'
+  | 'NOT'
+  | 'PROFILE'
+  | 'BEHAVIOUR'
+  | 'VALUE'
+  | 'MEMBERSHIP'
+  | 'RFM'
+  | 'LIFECYCLE'
+  | 'PREDICTION';
 
 export interface ExplainNode {
   /** Path of the node, rooted at `definition` like validation errors. */
@@ -201,6 +211,11 @@ function valueSeen(node: ConditionNode, seen: Record<string, unknown>, now: Date
           m: parseNumber(seen.m),
         };
   }
+  if ('prediction' in node) {
+    return seen.score === null || seen.score === undefined
+      ? null
+      : { score: parseNumber(seen.score), decile: parseNumber(seen.decile) };
+  }
 
   return seen.stage ?? null;
 }
@@ -262,6 +277,9 @@ export function describeCondition(node: ConditionNode): string {
     ];
 
     return parts.join(' and ');
+  }
+  if ('prediction' in node) {
+    return describePrediction(node.prediction);
   }
 
   return `lifecycle stage is one of ${node.lifecycle.stages.join(', ')}`;

@@ -12,6 +12,7 @@ export enum RuleNodeKind {
   MEMBERSHIP = 'MEMBERSHIP',
   RFM = 'RFM',
   LIFECYCLE = 'LIFECYCLE',
+  PREDICTION = 'PREDICTION',
 }
 registerEnumType(RuleNodeKind, {
   name: 'RuleNodeKind',
@@ -26,6 +27,7 @@ registerEnumType(RuleNodeKind, {
     MEMBERSHIP: { description: 'Membership in another segment.' },
     RFM: { description: 'RFM group or scores.' },
     LIFECYCLE: { description: 'Lifecycle stage.' },
+    PREDICTION: { description: 'Prediction score or decile.' },
   },
 });
 
@@ -49,7 +51,7 @@ export class ConditionExplanation {
   @Field(() => GraphQLJSON, {
     nullable: true,
     description:
-      'Conditions: the value seen (attribute value, age, interaction count or time, spend, days, RFM scores, stage); null when absent and for groups.',
+      'Conditions: the value seen (attribute value, age, interaction count or time, spend, days, RFM scores, stage, prediction score and decile); null when absent and for groups.',
   })
   valueSeen!: unknown;
 }

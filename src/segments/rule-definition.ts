@@ -1,4 +1,5 @@
 import type { Channel } from '../interactions/channel';
+import type { PredictionKind } from '../predictions/prediction-kind';
 import type { LifecycleStage } from './lifecycle-stage';
 import type { RfmGroup } from './rfm-group';
 
@@ -94,6 +95,21 @@ export interface LifecycleCondition {
   stages: LifecycleStage[];
 }
 
+/** Bounds of a range, both included; at least one is given. */
+export interface NumberRange {
+  min?: number;
+  max?: number;
+}
+
+/** The customer's latest prediction of `kind`: exactly one of `score` and `decile` is set. */
+export interface PredictionCondition {
+  kind: PredictionKind;
+  /** A probability (CHURN, PROPENSITY) or an amount (CLV). */
+  score?: NumberRange;
+  /** 1 (lowest tenth of scores) to 10 (highest). */
+  decile?: IntRange;
+}
+
 export type RuleNode =
   | { all: RuleNode[] }
   | { any: RuleNode[] }
@@ -103,7 +119,8 @@ export type RuleNode =
   | { value: ValueCondition }
   | { membership: MembershipCondition }
   | { rfm: RfmCondition }
-  | { lifecycle: LifecycleCondition };
+  | { lifecycle: LifecycleCondition }
+  | { prediction: PredictionCondition };
 
 export interface SegmentDefinition {
   version: typeof DEFINITION_VERSION;

@@ -15,6 +15,7 @@ import {
   type SegmentDefinition,
   type ValueCondition,
 } from './rule-definition';
+import { compilePrediction } from './prediction-condition';
 import { jsonPath } from './rule-tree';
 
 // Compiles a validated definition to one boolean SQL expression over `customers c`. Every
@@ -117,6 +118,9 @@ export function compileCondition(
       holds: sql`EXISTS (SELECT 1 FROM customer_rfm x WHERE x.customer_id = c.id AND ${join(tests, ' AND ')})`,
       seen: { group: column('rfm_group'), r: column('r'), f: column('f'), m: column('m') },
     };
+  }
+  if ('prediction' in node) {
+    return compilePrediction(node.prediction);
   }
   const { stages } = node.lifecycle;
 

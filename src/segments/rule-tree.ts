@@ -1,6 +1,7 @@
 import { badInput } from '../errors';
 import { CHANNELS, type Channel } from '../interactions/channel';
 import { LifecycleStage } from './lifecycle-stage';
+import { parsePrediction } from './prediction-condition';
 import { RfmGroup } from './rfm-group';
 import {
   present,
@@ -57,6 +58,7 @@ const NODE_KEYS = [
   'membership',
   'rfm',
   'lifecycle',
+  'prediction',
 ] as const;
 // Mirror the Gender and ConsentStatus GraphQL enums of customers/, which this pure module may
 // not import.
@@ -184,6 +186,8 @@ function parseNode(
       return { rfm: parseRfm(record(node.rfm, path), path) };
     case 'lifecycle':
       return { lifecycle: parseLifecycle(record(node.lifecycle, path), path) };
+    case 'prediction':
+      return { prediction: parsePrediction(record(node.prediction, path), path) };
     default: {
       const unreachable: never = key;
       throw new Error(`unknown rule node ${String(unreachable)}`);

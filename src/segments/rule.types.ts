@@ -2,6 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id';
 import { Channel } from '../interactions/channel';
+import { PredictionKindValue } from '../predictions/prediction.types';
 import { LifecycleStage } from './lifecycle-stage';
 import './lifecycle.types';
 import { RfmGroup } from './rfm-group';
@@ -293,12 +294,24 @@ export class MembershipConditionInput {
   isMember!: boolean;
 }
 
-@InputType({ description: 'A range of RFM scores (1 to 5), bounds included.' })
+@InputType({
+  description:
+    'A range of whole-number scores, bounds included: RFM scores 1 to 5, prediction deciles 1 to 10.',
+})
 export class IntRangeInput {
   @Field(() => Int, { nullable: true, description: 'Lowest score.' })
   min?: number;
 
   @Field(() => Int, { nullable: true, description: 'Highest score.' })
+  max?: number;
+}
+
+@InputType({ description: 'A range of numbers, bounds included; at least one bound is given.' })
+export class FloatRangeInput {
+  @Field(() => Float, { nullable: true, description: 'Lowest value.' })
+  min?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Highest value.' })
   max?: number;
 }
 
@@ -323,6 +336,27 @@ export class RfmConditionInput {
 export class LifecycleConditionInput {
   @Field(() => [LifecycleStage], { description: 'The stages.' })
   stages!: LifecycleStage[];
+}
+
+@InputType({
+  description:
+    'Prediction condition on the customer’s latest prediction of `kind`: set exactly one of `score` and `decile`. Customers without a prediction of that kind never match.',
+})
+export class PredictionConditionInput {
+  @Field(() => PredictionKindValue, { description: 'Which prediction.' })
+  kind!: PredictionKindValue;
+
+  @Field(() => FloatRangeInput, {
+    nullable: true,
+    description: 'Score range: a probability 0 to 1 for CHURN and PROPENSITY, money for CLV.',
+  })
+  score?: FloatRangeInput;
+
+  @Field(() => IntRangeInput, {
+    nullable: true,
+    description: 'Decile range, 1 (lowest tenth of scores) to 10 (highest).',
+  })
+  decile?: IntRangeInput;
 }
 
 @InputType({
@@ -359,6 +393,12 @@ export class SegmentRuleInput {
 
   @Field(() => LifecycleConditionInput, { nullable: true, description: 'Lifecycle stage.' })
   lifecycle?: LifecycleConditionInput;
+
+  @Field(() => PredictionConditionInput, {
+    nullable: true,
+    description: 'Churn probability, propensity or CLV: score or decile.',
+  })
+  prediction?: PredictionConditionInput;
 }
 
 /**

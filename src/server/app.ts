@@ -12,7 +12,12 @@ import type { PulseContext } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { LimitsOptions } from '../graphql/limits';
 import { limitsPlugin } from '../graphql/limits.plugin';
-import { EXPERIMENT_MONITOR_LEASE, KPI_SCHEDULE_LEASE, ScheduledJob } from '../jobs/scheduled-job';
+import {
+  EXPERIMENT_MONITOR_LEASE,
+  KPI_SCHEDULE_LEASE,
+  SCORING_LEASE,
+  ScheduledJob,
+} from '../jobs/scheduled-job';
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
@@ -54,6 +59,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     config,
     { publish: (topic, payload) => pubSub.publish(topic, payload) },
     { subscribe: (topic) => pubSub.subscribe(topic) },
+    log,
   );
   if (config.adminKey) {
     await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
@@ -79,6 +85,13 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     name: EXPERIMENT_MONITOR_LEASE,
     intervalMinutes: config.experimentMonitorMinutes,
     run: (now) => services.experimentMonitor.run(now),
+  });
+  const scoring = new ScheduledJob({
+    db,
+    log,
+    name: SCORING_LEASE,
+    intervalMinutes: config.scoringMinutes,
+    run: (now) => services.scoring.scoreAll(now),
   });
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
@@ -143,6 +156,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   segmentRefresh.start();
   kpiEvaluation.start();
   experimentMonitor.start();
+  scoring.start();
   services.webhooks.start();
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -163,6 +177,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       await segmentRefresh.stop();
       await kpiEvaluation.stop();
       await experimentMonitor.stop();
+      await scoring.stop();
       await services.webhooks.stop();
       await rateLimiter.close();
       await closePubSub();

@@ -1,3 +1,4 @@
+import { sqlInstant } from '../../../src/db/dialect';
 import type { TestPulse } from './start-pulse';
 
 let sequence = 0;
@@ -36,4 +37,24 @@ export async function createCustomers(
   }
 
   return response.data.upsertCustomers.customers;
+}
+
+/**
+ * Stores a customer's latest predictions directly, as the scoring job would: one row per kind
+ * given (CHURN and PROPENSITY probabilities, CLV money), by model version 1.
+ */
+export async function insertPredictions(
+  pulse: TestPulse,
+  customerId: number,
+  scores: Partial<Record<'CHURN' | 'PROPENSITY' | 'CLV', number>>,
+): Promise<void> {
+  const db = pulse.app.db;
+  const now = sqlInstant(db, new Date());
+  for (const [kind, score] of Object.entries(scores)) {
+    await db.query(
+      `INSERT INTO predictions (customer_id, kind, model_version_id, score, decile, contributions, scored_at)
+       VALUES (?, ?, 1, ?, 5, NULL, ?)`,
+      [customerId, kind, score, now],
+    );
+  }
 }

@@ -62,6 +62,8 @@ export interface GeneratedCustomer {
   orders: Array<{ status: string; amount: number; at: Date }>;
   rfm: { group: string; r: number; f: number; m: number } | null;
   stage: string | null;
+  /** Latest prediction per kind; a kind the customer was not scored for is missing. */
+  predictions: Record<string, { score: number; decile: number }>;
 }
 
 export interface SegmentData {
@@ -75,6 +77,7 @@ export const INTERACTION_CHANNELS = ['EMAIL', 'WEB', 'SMS', 'STORE'];
 export const INTERACTION_TYPES = ['purchase', 'page_view', 'Open', 'click'];
 export const RFM_GROUPS = ['CHAMPIONS', 'LOYAL', 'NEW', 'AT_RISK', 'LOST', 'HIBERNATING'];
 export const STAGES = ['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'LAPSED', 'REACTIVATED'];
+export const PREDICTION_KINDS = ['CHURN', 'PROPENSITY', 'CLV'];
 export const CITIES = ['London', 'Paris', 'Berlin', 'new york', 'Leeds', 'St_Albans', '100%Town'];
 
 /** Writes `count` random customers (and their activity) and two STATIC segments. */
@@ -92,7 +95,12 @@ export async function generateSegmentData(
     pick.chance(0.15)
       ? new Date(now.getTime() - pick.one([0, 1, 7, 30, 90]) * DAY)
       : new Date(now.getTime() - pick.random() * pastDays * DAY + 5 * DAY * pick.random() * 0.2);
-  const drafts = Array.from({ length: count }, (_, i) => draftCustomer(pick, now, i, when));
+  // Predictions come from a stream of their own, so that adding them changed no other value.
+  const scores = new Pick(seededRandom(seed ^ 0x5eed));
+  const drafts = Array.from({ length: count }, (_, i) => ({
+    ...draftCustomer(pick, now, i, when),
+    predictions: draftPredictions(scores),
+  }));
   await insertSkippingDuplicates(
     manager,
     'customers',
@@ -212,6 +220,14 @@ export async function generateSegmentData(
     ['customer_id', 'stage', 'since', 'computed_at'],
     customers.flatMap((c) => (c.stage ? [[c.id, c.stage, at(now), at(now)]] : [])),
   );
+  await insertSkippingDuplicates(
+    manager,
+    'predictions',
+    ['customer_id', 'kind', 'model_version_id', 'score', 'decile', 'scored_at'],
+    customers.flatMap((c) =>
+      Object.entries(c.predictions).map(([kind, p]) => [c.id, kind, 1, p.score, p.decile, at(now)]),
+    ),
+  );
   const memberships = new Map<number, Set<number>>();
   for (const name of ['A', 'B']) {
     await insertSkippingDuplicates(
@@ -241,7 +257,7 @@ function draftCustomer(
   now: Date,
   i: number,
   when: (pastDays: number) => Date,
-): Omit<GeneratedCustomer, 'id'> {
+): Omit<GeneratedCustomer, 'id' | 'predictions'> {
   const year = now.getUTCFullYear();
   const birthDate = pick.chance(0.2)
     ? null
@@ -317,6 +333,27 @@ function draftCustomer(
       : null,
     stage: pick.chance(0.8) ? pick.one(STAGES) : null,
   };
+}
+
+// Scores on the bounds rules use (0, 0.2, 0.5, 1; CLV 100) test that both bounds are included.
+function draftPredictions(pick: Pick): GeneratedCustomer['predictions'] {
+  const predictions: GeneratedCustomer['predictions'] = {};
+  for (const kind of PREDICTION_KINDS) {
+    if (pick.chance(0.8)) {
+      const edge = pick.chance(0.2);
+      const score =
+        kind === 'CLV'
+          ? edge
+            ? pick.one([0, 100, 250])
+            : pick.int(0, 40_000) / 100
+          : edge
+            ? pick.one([0, 0.2, 0.5, 1])
+            : pick.int(0, 1000) / 1000;
+      predictions[kind] = { score, decile: pick.int(1, 10) };
+    }
+  }
+
+  return predictions;
 }
 
 function pad(n: number): string {

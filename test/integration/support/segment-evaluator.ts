@@ -11,6 +11,7 @@ import {
   INTERACTION_CHANNELS,
   INTERACTION_TYPES,
   type Pick,
+  PREDICTION_KINDS,
   RFM_GROUPS,
   type SegmentData,
   STAGES,
@@ -168,6 +169,18 @@ export function holds(node: RuleNode, c: GeneratedCustomer, data: SegmentData): 
       within(rfm.r, r) &&
       within(rfm.f, f) &&
       within(rfm.m, m)
+    );
+  }
+
+  if ('prediction' in node) {
+    const { kind, score, decile } = node.prediction;
+    const seen = c.predictions[kind];
+    const [value, range] = score ? [seen?.score, score] : [seen?.decile, decile ?? {}];
+
+    return (
+      value !== undefined &&
+      (range.min === undefined || value >= range.min) &&
+      (range.max === undefined || value <= range.max)
     );
   }
 
@@ -492,7 +505,7 @@ function randomValue(pick: Pick, data: SegmentData): unknown {
 }
 
 function randomOther(pick: Pick, data: SegmentData): unknown {
-  const kind = pick.one(['membership', 'rfm', 'rfm', 'lifecycle']);
+  const kind = pick.one(['membership', 'rfm', 'rfm', 'lifecycle', 'prediction']);
   if (kind === 'membership') {
     return {
       membership: { segmentId: pick.one([...data.memberships.keys()]), isMember: pick.chance(0.5) },
@@ -500,6 +513,9 @@ function randomOther(pick: Pick, data: SegmentData): unknown {
   }
   if (kind === 'lifecycle') {
     return { lifecycle: { stages: pick.some(STAGES) } };
+  }
+  if (kind === 'prediction') {
+    return { prediction: randomPrediction(pick) };
   }
   const rfm: Record<string, unknown> = {};
   if (pick.chance(0.5)) {
@@ -513,4 +529,22 @@ function randomOther(pick: Pick, data: SegmentData): unknown {
   }
 
   return { rfm };
+}
+
+function randomPrediction(pick: Pick): Record<string, unknown> {
+  const kind = pick.one(PREDICTION_KINDS);
+  const bounds = (one: () => number): Record<string, number> => {
+    const [min, max] = [one(), one()].sort((a, b) => a - b);
+
+    return pick.chance(0.3) ? { min } : pick.chance(0.5) ? { max } : { min, max };
+  };
+  if (pick.chance(0.5)) {
+    return { kind, decile: bounds(() => pick.int(1, 10)) };
+  }
+  const score =
+    kind === 'CLV'
+      ? () => pick.one([0, 50, 100, 250, 399.99])
+      : () => pick.one([0, 0.2, 0.35, 0.5, 0.9, 1]);
+
+  return { kind, score: bounds(score) };
 }

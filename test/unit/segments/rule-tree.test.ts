@@ -17,19 +17,19 @@ describe('parseDefinition', () => {
       'a node with no key',
       def({}),
       'definition',
-      'a rule node sets exactly one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle',
+      'a rule node sets exactly one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle, prediction',
     ],
     [
       'a node with two keys',
       def({ ...country, not: country }),
       'definition',
-      'a rule node sets exactly one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle',
+      'a rule node sets exactly one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle, prediction',
     ],
     [
       'an unknown node key',
       def({ where: 1 }),
       'definition.where',
-      'unknown field "where"; expected one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle',
+      'unknown field "where"; expected one of all, any, not, profile, behaviour, value, membership, rfm, lifecycle, prediction',
     ],
     [
       'an empty group',

@@ -1,0 +1,161 @@
+import type { DataSource } from 'typeorm';
+import { parseInstant, parseNumber, sqlInstant, wholeDaysBetween } from '../db/dialect';
+import { CHANNELS } from '../interactions/channel';
+import { PURCHASE_STATUSES, type SnapshotPopulation, snapshotSql } from './feature-sql';
+import type { SnapshotAggregates } from './feature-set';
+
+const DAY_MS = 86_400_000;
+
+/** Customers per statement: the batch a training or scoring pass holds at once. */
+export const FEATURE_BATCH = 5_000;
+
+/** One snapshot to read: when, who, and how far ahead labels look. */
+export interface SnapshotRequest {
+  snapshot: Date;
+  population: SnapshotPopulation;
+  /** Days after the snapshot whose purchases make the label; null = no label. */
+  labelDays: number | null;
+  /** ACTIVE_BUYERS: a purchase in this many days before the snapshot makes a customer active. */
+  activeDays: number;
+  interactionTypes: readonly string[];
+}
+
+/** A customer's aggregates, and the purchases in the label window when asked for. */
+export interface SnapshotRow {
+  aggregates: SnapshotAggregates;
+  labelPurchases: number | null;
+}
+
+/** One customer's purchases on one day (days since 1970-01-01 UTC), same-day orders merged. */
+export interface PurchaseDay {
+  customerId: number;
+  day: number;
+  value: number;
+}
+
+const daysBefore = (instant: Date, days: number): Date =>
+  new Date(instant.getTime() - days * DAY_MS);
+
+const count = (value: unknown): number => parseNumber(value) ?? 0;
+
+/**
+ * Reads model inputs from the database in batches of customers by id range, so that training
+ * and scoring stream: at most FEATURE_BATCH customers' rows are in memory per statement.
+ */
+export class FeatureService {
+  constructor(private readonly db: DataSource) {}
+
+  /** The id range of every customer, or null when there are none. */
+  private async idRange(): Promise<{ min: number; max: number } | null> {
+    const [row] = await this.db.query('SELECT MIN(id) AS min_id, MAX(id) AS max_id FROM customers');
+    const min = parseNumber(row?.min_id);
+
+    return min === null ? null : { min, max: Number(row.max_id) };
+  }
+
+  /** Every customer's aggregates as of `request.snapshot`, a batch at a time. */
+  async *snapshotBatches(request: SnapshotRequest): AsyncGenerator<SnapshotRow[]> {
+    const range = await this.idRange();
+    if (!range) {
+      return;
+    }
+    const at = (date: Date) => sqlInstant(this.db, date);
+    const { snapshot } = request;
+    for (let fromId = range.min; fromId <= range.max; fromId += FEATURE_BATCH) {
+      const { sql, params } = snapshotSql(
+        {
+          snapshot: at(snapshot),
+          minus30: at(daysBefore(snapshot, 30)),
+          minus60: at(daysBefore(snapshot, 60)),
+          minus90: at(daysBefore(snapshot, 90)),
+          minus180: at(daysBefore(snapshot, 180)),
+          minus365: at(daysBefore(snapshot, 365)),
+          activeSince: at(daysBefore(snapshot, request.activeDays)),
+          labelEnd:
+            request.labelDays === null ? null : at(daysBefore(snapshot, -request.labelDays)),
+          fromId,
+          toId: fromId + FEATURE_BATCH - 1,
+        },
+        request.population,
+        request.interactionTypes,
+      );
+      const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+      if (rows.length > 0) {
+        yield rows.map((row) => this.toSnapshotRow(row, request.interactionTypes.length));
+      }
+    }
+  }
+
+  private toSnapshotRow(row: Record<string, unknown>, typeCount: number): SnapshotRow {
+    const attributes = row.attributes;
+
+    return {
+      aggregates: {
+        customerId: Number(row.customer_id),
+        signedUpAt: parseInstant(row.signed_up_at) as Date,
+        attributes:
+          typeof attributes === 'string'
+            ? (JSON.parse(attributes) as Record<string, unknown>)
+            : ((attributes ?? null) as Record<string, unknown> | null),
+        ordersTotal: count(row.orders_total),
+        orders90: count(row.orders_90),
+        ordersPrevious90: count(row.orders_prev_90),
+        orders365: count(row.orders_365),
+        revenueTotal: count(row.revenue_total),
+        revenue365: count(row.revenue_365),
+        firstOrderAt: parseInstant(row.first_order_at),
+        lastOrderAt: parseInstant(row.last_order_at),
+        events30: count(row.events_30),
+        eventsPrevious30: count(row.events_prev_30),
+        events90: count(row.events_90),
+        lastEventAt: parseInstant(row.last_event_at),
+        channels90: CHANNELS.map((_, index) => count(row[`channel_${index}`])),
+        types90: Array.from({ length: typeCount }, (_, index) => count(row[`type_${index}`])),
+        surveyScore: parseNumber(row.survey_score),
+        consentedChannels: count(row.consents),
+      },
+      labelPurchases: row.label_orders === null ? null : count(row.label_orders),
+    };
+  }
+
+  /** The interaction types most frequent in the year before `before`, most frequent first. */
+  async frequentInteractionTypes(before: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ type: string }> = await this.db.query(
+      `SELECT type FROM interactions WHERE occurred_at >= ? AND occurred_at < ?
+       GROUP BY type ORDER BY COUNT(*) DESC, type LIMIT ${Math.trunc(limit)}`,
+      [sqlInstant(this.db, daysBefore(before, 365)), sqlInstant(this.db, before)],
+    );
+
+    return rows.map((row) => row.type);
+  }
+
+  /**
+   * Purchases before `until` merged per customer and UTC day, a batch of customers at a time:
+   * the input of the BG/NBD and Gamma-Gamma models.
+   */
+  async *purchaseDayBatches(until: Date): AsyncGenerator<PurchaseDay[]> {
+    const range = await this.idRange();
+    if (!range) {
+      return;
+    }
+    const day = wholeDaysBetween(this.db, "'1970-01-01 00:00:00'", 'o.ordered_at');
+    for (let fromId = range.min; fromId <= range.max; fromId += FEATURE_BATCH) {
+      const rows: Array<Record<string, unknown>> = await this.db.query(
+        `SELECT o.customer_id, ${day} AS day, SUM(o.amount) AS value
+         FROM orders o JOIN customers c ON c.id = o.customer_id
+         WHERE o.customer_id BETWEEN ? AND ? AND o.ordered_at < ? AND o.status IN ${PURCHASE_STATUSES}
+           AND c.deleted_at IS NULL AND c.erased_at IS NULL
+         GROUP BY o.customer_id, ${day}
+         ORDER BY o.customer_id, day`,
+        [fromId, fromId + FEATURE_BATCH - 1, sqlInstant(this.db, until)],
+      );
+      if (rows.length > 0) {
+        yield rows.map((row) => ({
+          customerId: Number(row.customer_id),
+          day: Number(row.day),
+          value: count(row.value),
+        }));
+      }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { DataSource } from 'typeorm';
+import { runStatement, sqlInstant } from '../db/dialect';
+import { inTransaction, serialized } from '../db/transaction';
+import { JobLease } from '../jobs/job-lease';
+import type { DataChanges } from '../events';
+import type { Log } from '../log';
+import {
+  type BinaryModelState,
+  labelOf,
+  snapshotRequest,
+  topContributions,
+} from './binary-training.service';
+import { type ClvModelState, lifetimeValue, summariesOf } from './clv-training.service';
+import { type DriftReference, DriftCounter, type DriftReport } from './drift';
+import { modelInputs, rawFeatures } from './feature-set';
+import type { FeatureService } from './feature.service';
+import type { ModelRegistryService } from './model-registry.service';
+import type { ModelVersionEntity } from './model-version.entity';
+import { encodeRow } from './models/encoders';
+import type { PurchaseSummary } from './models/purchase-summary';
+import { scoreBinary } from './binary-model';
+import type { PredictionKind } from './prediction-kind';
+import type { StoredContribution } from './prediction.entity';
+import { ScoringRunEntity } from './scoring-run.entity';
+import type { TrainingOptions } from './training-options';
+
+const DAY_MS = 86_400_000;
+/** Rows per INSERT: 7 columns × 500 stays under both dialects' placeholder limits. */
+const INSERT_ROWS = 500;
+const SCORING_LEASE_MS = 30 * 60_000;
+
+/** One pass's results, in customer order. */
+interface Scored {
+  customerIds: number[];
+  scores: number[];
+  contributions: Array<StoredContribution[] | null>;
+}
+
+/** Deciles by rank: 1 for the lowest tenth of scores, 10 for the highest. */
+export function decilesOf(scores: readonly number[]): Uint8Array {
+  const order = scores.map((_, index) => index).sort((a, b) => scores[a] - scores[b]);
+  const deciles = new Uint8Array(scores.length);
+  order.forEach((index, rank) => {
+    deciles[index] = Math.floor((rank * 10) / scores.length) + 1;
+  });
+
+  return deciles;
+}
+
+/** A customer's CLV, or null where a degenerate fit leaves it undefined (the models throw). */
+function valueOrNull(state: ClvModelState, summary: PurchaseSummary): number | null {
+  try {
+    const value = lifetimeValue(state, summary);
+
+    return Number.isFinite(value) ? value : null;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Scores every customer with the kind's active model, in batches, and replaces the kind's
+ * predictions in one transaction (readers see the old set or the new, never half). Each pass
+ * records a scoring run with the drift of scores and features against the training baseline.
+ */
+export class ScoringService {
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: ModelRegistryService,
+    private readonly features: FeatureService,
+    private readonly log: Log,
+    /** PSI above which a pass counts as drifted. */
+    readonly driftThreshold: number,
+    /** Told when new scores are stored: predictive segments refresh from it. */
+    private readonly changes: DataChanges,
+  ) {}
+
+  /** Scores every kind that has an active model (the schedule's work). */
+  async scoreAll(now = new Date()): Promise<void> {
+    for (const kind of await this.registry.activeKinds()) {
+      await this.score(kind, now);
+    }
+  }
+
+  /** One pass for `kind`; null when it has no active model or another pass is running. */
+  async score(kind: PredictionKind, now = new Date()): Promise<ScoringRunEntity | null> {
+    const version = await this.registry.active(kind);
+    if (!version) {
+      return null;
+    }
+    const lease = new JobLease(this.db, `predictions.score.${kind}`, this.holder, SCORING_LEASE_MS);
+    if (!(await lease.acquire())) {
+      return null;
+    }
+    try {
+      const runs = this.db.getRepository(ScoringRunEntity);
+      const run = await serialized(this.db, () =>
+        runs.save(runs.create({ kind, modelVersionId: version.id, startedAt: now, scored: 0 })),
+      );
+      const drift = new DriftCounter(version.reference as unknown as DriftReference);
+      const scored =
+        kind === 'CLV'
+          ? await this.scoreClv(version, now, drift)
+          : await this.scoreBinary(version, now, drift);
+      await this.replace(kind, version.id, scored, now);
+      this.changes.notify('predictions');
+      const report = drift.report();
+      await serialized(this.db, () =>
+        runs.update(
+          { id: run.id },
+          {
+            finishedAt: new Date(),
+            scored: scored.customerIds.length,
+            scorePsi: report.scorePsi,
+            maxFeaturePsi: report.maxFeaturePsi,
+            featurePsi: report.featurePsi,
+          },
+        ),
+      );
+      this.warnOnDrift(version, report);
+
+      return runs.findOneByOrFail({ id: run.id });
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async scoreBinary(
+    version: ModelVersionEntity,
+    now: Date,
+    drift: DriftCounter,
+  ): Promise<Scored> {
+    const state = version.model as unknown as BinaryModelState;
+    const options = version.options as unknown as TrainingOptions;
+    const scored: Scored = { customerIds: [], scores: [], contributions: [] };
+    for await (const batch of this.features.snapshotBatches(
+      snapshotRequest(options, state.choice, now, false),
+    )) {
+      const scores: number[] = [];
+      const raws = [];
+      for (const row of batch) {
+        // With an attribute label, customers already marked churned have nothing to predict.
+        if (options.labelAttribute !== null && labelOf(options, row) === 1) {
+          continue;
+        }
+        const raw = rawFeatures(row.aggregates, now, state.choice);
+        const encoded = encodeRow(state.encoder, modelInputs(raw));
+        const score = scoreBinary(state.fitted, encoded);
+        scored.customerIds.push(row.aggregates.customerId);
+        scored.scores.push(score);
+        scored.contributions.push(topContributions(state, encoded, raw));
+        scores.push(score);
+        raws.push(raw);
+      }
+      drift.add(scores, raws);
+    }
+
+    return scored;
+  }
+
+  private async scoreClv(
+    version: ModelVersionEntity,
+    now: Date,
+    drift: DriftCounter,
+  ): Promise<Scored> {
+    const state = version.model as unknown as ClvModelState;
+    const today = Math.floor(now.getTime() / DAY_MS);
+    const scored: Scored = { customerIds: [], scores: [], contributions: [] };
+    for await (const batch of this.features.purchaseDayBatches(now)) {
+      const scores: number[] = [];
+      for (const [customer, summary] of summariesOf(batch, today + 1)) {
+        const value = valueOrNull(state, summary);
+        if (value !== null) {
+          scored.customerIds.push(Number(customer));
+          scored.scores.push(value);
+          scored.contributions.push(null);
+          scores.push(value);
+        }
+      }
+      drift.add(scores, []);
+    }
+
+    return scored;
+  }
+
+  private async replace(
+    kind: PredictionKind,
+    versionId: number,
+    scored: Scored,
+    now: Date,
+  ): Promise<void> {
+    const deciles = decilesOf(scored.scores);
+    const scoredAt = sqlInstant(this.db, now);
+    await inTransaction(this.db, async (tx) => {
+      await runStatement(tx, 'DELETE FROM predictions WHERE kind = ?', [kind]);
+      for (let start = 0; start < scored.customerIds.length; start += INSERT_ROWS) {
+        const end = Math.min(start + INSERT_ROWS, scored.customerIds.length);
+        const params: unknown[] = [];
+        for (let i = start; i < end; i++) {
+          const contributions = scored.contributions[i];
+          params.push(
+            scored.customerIds[i],
+            kind,
+            versionId,
+            scored.scores[i],
+            deciles[i],
+            contributions ? JSON.stringify(contributions) : null,
+            scoredAt,
+          );
+        }
+        await runStatement(
+          tx,
+          `INSERT INTO predictions (customer_id, kind, model_version_id, score, decile, contributions, scored_at)
+           VALUES ${Array.from({ length: end - start }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          params,
+        );
+      }
+    });
+  }
+
+  private warnOnDrift(version: ModelVersionEntity, report: DriftReport): void {
+    const worst = Math.max(report.scorePsi ?? 0, report.maxFeaturePsi ?? 0);
+    if (worst > this.driftThreshold) {
+      this.log.warn('prediction drift above threshold', {
+        kind: version.kind,
+        modelVersionId: version.id,
+        scorePsi: report.scorePsi,
+        maxFeaturePsi: report.maxFeaturePsi,
+        threshold: this.driftThreshold,
+      });
+    }
+  }
+}
