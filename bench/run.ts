@@ -7,6 +7,7 @@ import { createLog } from '../src/log';
 import { createServices } from '../src/services';
 import { alertsWsBench } from './alerts-ws';
 import { experimentBench } from './experiments';
+import { predictionBench } from './predictions';
 import { benchDatabase, benchServer, openSeeded, printTable } from './database';
 import { kpiBench } from './kpis';
 import { SCENARIOS, type Scenario } from './scenarios';
@@ -21,8 +22,8 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-// BENCH_ONLY=load, segments, kpis, experiments or alerts runs one part; all run by default.
-const PARTS = ['load', 'segments', 'kpis', 'experiments', 'alerts'] as const;
+// BENCH_ONLY=load, segments, kpis, experiments, predictions or alerts runs one part; all run by default.
+const PARTS = ['load', 'segments', 'kpis', 'experiments', 'predictions', 'alerts'] as const;
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
@@ -31,7 +32,13 @@ async function main(): Promise<void> {
   }
   const runs = (part: (typeof PARTS)[number]) => only === undefined || only === part;
   // The alerts part brings its own SQLite database: it measures fan-out, not SQL.
-  if (runs('load') || runs('segments') || runs('kpis') || runs('experiments')) {
+  if (
+    runs('load') ||
+    runs('segments') ||
+    runs('kpis') ||
+    runs('experiments') ||
+    runs('predictions')
+  ) {
     const server = await benchServer();
     const url = process.env.BENCH_MYSQL_URL ?? (await benchDatabase(server, 'pulse_bench'));
     if (runs('load')) {
@@ -45,6 +52,9 @@ async function main(): Promise<void> {
     }
     if (runs('experiments')) {
       await experimentBench(url, CUSTOMERS);
+    }
+    if (runs('predictions')) {
+      await predictionBench(url, CUSTOMERS);
     }
   }
   if (runs('alerts')) {

@@ -249,6 +249,15 @@ export function addDaysSql(db: HasConnection, instantSql: string, days: number):
 }
 
 /**
+ * A hint that makes MySQL and MariaDB read `table` through `index` (SQLite's planner needs none).
+ * For aggregates whose columns an index covers: MariaDB otherwise picks a narrower index by the
+ * range condition and reads every row, which costs it twice the time on the feature queries.
+ */
+export function forceIndex(db: HasConnection, index: string): string {
+  return dialectOf(db) === 'mysql' ? ` FORCE INDEX (${index})` : '';
+}
+
+/**
  * A text expression compared byte for byte: MySQL's default collation ignores case and trailing
  * spaces, so `'A ' = 'a'` there, while SQLite compares text exactly already.
  */

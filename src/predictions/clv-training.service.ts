@@ -55,7 +55,11 @@ export function lifetimeValue(state: ClvModelState, summary: PurchaseSummary): n
   });
 }
 
-/** Per-customer summaries of one batch of purchase days as of the day `endDay` (exclusive). */
+/**
+ * Per-customer summaries of one batch of purchase days before the day `endDay` (exclusive). T
+ * runs to the last day included, as in Fader, Hardie & Lee's CDNOW summary: a purchase on the
+ * last day has t_x = T.
+ */
 export function summariesOf(
   batch: readonly PurchaseDay[],
   endDay: number,
@@ -68,7 +72,7 @@ export function summariesOf(
         day: purchase.day,
         value: purchase.value,
       })),
-    endDay,
+    endDay - 1,
     WEEK_DAYS,
   );
 }

@@ -1,13 +1,23 @@
 import type { DataSource } from 'typeorm';
-import { parseInstant, parseNumber, sqlInstant, wholeDaysBetween } from '../db/dialect';
+import {
+  forceIndex,
+  parseInstant,
+  parseNumber,
+  type SqlFragment,
+  sqlInstant,
+  wholeDaysBetween,
+} from '../db/dialect';
 import { CHANNELS } from '../interactions/channel';
-import { PURCHASE_STATUSES, type SnapshotPopulation, snapshotSql } from './feature-sql';
+import { PURCHASE_STATUSES, type SnapshotPopulation, snapshotStatements } from './feature-sql';
 import type { SnapshotAggregates } from './feature-set';
 
 const DAY_MS = 86_400_000;
 
 /** Customers per statement: the batch a training or scoring pass holds at once. */
 export const FEATURE_BATCH = 5_000;
+
+/** Batch statements run ahead of the one being processed. */
+const BATCHES_IN_FLIGHT = 3;
 
 /** One snapshot to read: when, who, and how far ahead labels look. */
 export interface SnapshotRequest {
@@ -53,16 +63,50 @@ export class FeatureService {
     return min === null ? null : { min, max: Number(row.max_id) };
   }
 
-  /** Every customer's aggregates as of `request.snapshot`, a batch at a time. */
-  async *snapshotBatches(request: SnapshotRequest): AsyncGenerator<SnapshotRow[]> {
+  /**
+   * Runs `fetch` for every id range of FEATURE_BATCH customers and yields the non-empty results
+   * in order, keeping a few statements in flight so the database works while Node processes
+   * the batch before (SQLite's one connection simply runs them in turn).
+   */
+  private async *byIdRange<T>(
+    fetch: (fromId: number, toId: number) => Promise<T[]>,
+  ): AsyncGenerator<T[]> {
     const range = await this.idRange();
     if (!range) {
       return;
     }
+    const pending: Array<Promise<T[]>> = [];
+    let next = range.min;
+    const refill = () => {
+      while (pending.length < BATCHES_IN_FLIGHT && next <= range.max) {
+        const pendingBatch = fetch(next, next + FEATURE_BATCH - 1);
+        // Awaited in order below; a rejection must not go unhandled while it waits its turn.
+        pendingBatch.catch(() => undefined);
+        pending.push(pendingBatch);
+        next += FEATURE_BATCH;
+      }
+    };
+    refill();
+    while (pending.length > 0) {
+      const rows = await (pending.shift() as Promise<T[]>);
+      // better-sqlite3 answers synchronously: without a turn of the event loop per batch, a
+      // pass would hold every request of the server until it ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      refill();
+      if (rows.length > 0) {
+        yield rows;
+      }
+    }
+  }
+
+  /** Every customer's aggregates as of `request.snapshot`, a batch at a time. */
+  snapshotBatches(request: SnapshotRequest): AsyncGenerator<SnapshotRow[]> {
     const at = (date: Date) => sqlInstant(this.db, date);
     const { snapshot } = request;
-    for (let fromId = range.min; fromId <= range.max; fromId += FEATURE_BATCH) {
-      const { sql, params } = snapshotSql(
+    const activeSince = daysBefore(snapshot, request.activeDays);
+
+    return this.byIdRange(async (fromId, toId) => {
+      const statements = snapshotStatements(
         {
           snapshot: at(snapshot),
           minus30: at(daysBefore(snapshot, 30)),
@@ -70,23 +114,53 @@ export class FeatureService {
           minus90: at(daysBefore(snapshot, 90)),
           minus180: at(daysBefore(snapshot, 180)),
           minus365: at(daysBefore(snapshot, 365)),
-          activeSince: at(daysBefore(snapshot, request.activeDays)),
           labelEnd:
             request.labelDays === null ? null : at(daysBefore(snapshot, -request.labelDays)),
           fromId,
-          toId: fromId + FEATURE_BATCH - 1,
+          toId,
+          // Scoring reads features as of the moment it starts.
+          current: Math.abs(Date.now() - snapshot.getTime()) < 60_000,
         },
-        request.population,
         request.interactionTypes,
+        forceIndex(this.db, 'idx_interactions_customer_channel_time'),
       );
-      const rows: Record<string, unknown>[] = await this.db.query(sql, params);
-      if (rows.length > 0) {
-        yield rows.map((row) => this.toSnapshotRow(row, request.interactionTypes.length));
+      const [customers, ...parts] = await Promise.all(
+        Object.values(statements).map((statement: SqlFragment | null) =>
+          statement ? this.db.query(statement.sql, statement.params) : Promise.resolve([]),
+        ),
+      );
+      // Every statement's row for a customer, merged into one record of columns.
+      const merged = new Map<number, Record<string, unknown>>(
+        (customers as Record<string, unknown>[]).map((row) => [
+          Number(row.customer_id),
+          { ...row },
+        ]),
+      );
+      for (const rows of parts as Record<string, unknown>[][]) {
+        for (const row of rows) {
+          const target = merged.get(Number(row.customer_id));
+          if (target) {
+            Object.assign(target, row);
+          }
+        }
       }
-    }
+      const withLabels = request.labelDays !== null;
+
+      return [...merged.values()]
+        .map((row) => this.toSnapshotRow(row, request.interactionTypes.length, withLabels))
+        .filter(
+          (row) =>
+            request.population === 'ALL' ||
+            (row.aggregates.lastOrderAt !== null && row.aggregates.lastOrderAt >= activeSince),
+        );
+    });
   }
 
-  private toSnapshotRow(row: Record<string, unknown>, typeCount: number): SnapshotRow {
+  private toSnapshotRow(
+    row: Record<string, unknown>,
+    typeCount: number,
+    withLabels: boolean,
+  ): SnapshotRow {
     const attributes = row.attributes;
 
     return {
@@ -114,7 +188,7 @@ export class FeatureService {
         surveyScore: parseNumber(row.survey_score),
         consentedChannels: count(row.consents),
       },
-      labelPurchases: row.label_orders === null ? null : count(row.label_orders),
+      labelPurchases: withLabels ? count(row.label_orders) : null,
     };
   }
 
@@ -133,13 +207,10 @@ export class FeatureService {
    * Purchases before `until` merged per customer and UTC day, a batch of customers at a time:
    * the input of the BG/NBD and Gamma-Gamma models.
    */
-  async *purchaseDayBatches(until: Date): AsyncGenerator<PurchaseDay[]> {
-    const range = await this.idRange();
-    if (!range) {
-      return;
-    }
+  purchaseDayBatches(until: Date): AsyncGenerator<PurchaseDay[]> {
     const day = wholeDaysBetween(this.db, "'1970-01-01 00:00:00'", 'o.ordered_at');
-    for (let fromId = range.min; fromId <= range.max; fromId += FEATURE_BATCH) {
+
+    return this.byIdRange(async (fromId, toId) => {
       const rows: Array<Record<string, unknown>> = await this.db.query(
         `SELECT o.customer_id, ${day} AS day, SUM(o.amount) AS value
          FROM orders o JOIN customers c ON c.id = o.customer_id
@@ -147,15 +218,14 @@ export class FeatureService {
            AND c.deleted_at IS NULL AND c.erased_at IS NULL
          GROUP BY o.customer_id, ${day}
          ORDER BY o.customer_id, day`,
-        [fromId, fromId + FEATURE_BATCH - 1, sqlInstant(this.db, until)],
+        [fromId, toId, sqlInstant(this.db, until)],
       );
-      if (rows.length > 0) {
-        yield rows.map((row) => ({
-          customerId: Number(row.customer_id),
-          day: Number(row.day),
-          value: count(row.value),
-        }));
-      }
-    }
+
+      return rows.map((row) => ({
+        customerId: Number(row.customer_id),
+        day: Number(row.day),
+        value: count(row.value),
+      }));
+    });
   }
 }

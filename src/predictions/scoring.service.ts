@@ -27,8 +27,8 @@ import { ScoringRunEntity } from './scoring-run.entity';
 import type { TrainingOptions } from './training-options';
 
 const DAY_MS = 86_400_000;
-/** Rows per INSERT: 7 columns × 500 stays under both dialects' placeholder limits. */
-const INSERT_ROWS = 500;
+/** Rows per INSERT: 7 columns × 2,000 stays under both dialects' placeholder limits. */
+const INSERT_ROWS = 2_000;
 const SCORING_LEASE_MS = 30 * 60_000;
 
 /** One pass's results, in customer order. */
@@ -95,7 +95,14 @@ export class ScoringService {
     if (!version) {
       return null;
     }
-    const lease = new JobLease(this.db, `predictions.score.${kind}`, this.holder, SCORING_LEASE_MS);
+    // A holder per pass: the lease is re-entrant for its holder, and two passes of a kind on
+    // one instance must exclude each other too.
+    const lease = new JobLease(
+      this.db,
+      `predictions.score.${kind}`,
+      `${this.holder}:${randomUUID().slice(0, 8)}`,
+      SCORING_LEASE_MS,
+    );
     if (!(await lease.acquire())) {
       return null;
     }

@@ -49,14 +49,30 @@ export class TrainingService {
     onProgress: (share: number, stage: string) => void = () => undefined,
   ): Promise<StartedTraining> {
     const options = trainingOptions(request);
-    const lease = new JobLease(this.db, `predictions.train.${options.kind}`, this.holder, LEASE_MS);
+    // A holder per run: a lease is re-entrant for its holder, so an instance-wide one would let
+    // a second run of the kind on this instance take it while the first still runs.
+    const lease = new JobLease(
+      this.db,
+      `predictions.train.${options.kind}`,
+      `${this.holder}:${randomUUID().slice(0, 8)}`,
+      LEASE_MS,
+    );
     if (!(await lease.acquire())) {
       throw new PulseError('CONFLICT', `a ${options.kind} model is already training`, 'input.kind');
     }
     // Holding the lease, any version still TRAINING was left by a run that died.
     await this.registry.failInterrupted(options.kind);
     const version = await this.registry.create(options, createdBy);
-    const done = this.run(version.id, options, lease, onProgress).finally(() => lease.release());
+    // Nobody awaits `done` for an API request: a release failing (the database closed by a
+    // shutdown mid-run) must be logged, not crash the process as an unhandled rejection.
+    const done = this.run(version.id, options, lease, onProgress).finally(() =>
+      lease.release().catch((error) =>
+        this.log.warn('training lease release failed', {
+          kind: options.kind,
+          error: String(error),
+        }),
+      ),
+    );
 
     return { version, done };
   }
@@ -70,6 +86,9 @@ export class TrainingService {
     const started = Date.now();
     let reported = 0;
     const report = async (share: number, stage: string): Promise<void> => {
+      // SQLite queries complete without waiting for I/O, so without this yield a run would hold
+      // the event loop (and the request that started it) until it ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       onProgress(share, stage);
       if (Date.now() - reported < REPORT_EVERY_MS) {
         return;
@@ -98,10 +117,11 @@ export class TrainingService {
     // Scoring trouble must not mark a trained model FAILED: it is logged and the schedule
     // tries again.
     try {
+      // A candidate waits for promoteModel; only a first model goes straight to scoring.
       if (!(await this.registry.active(options.kind))) {
         await this.registry.promote(id, { force: false, reason: null, by: 'pulse' });
+        await this.scoring.score(options.kind);
       }
-      await this.scoring.score(options.kind);
     } catch (error) {
       this.log.error('scoring after training failed', { modelVersionId: id, error: String(error) });
     }

@@ -30,6 +30,8 @@ const EXPECTED = [
   'PlanExperiment',
   'AssignVariant',
   'ExperimentResults',
+  'ModelVersions',
+  'NextBestActions',
 ];
 
 const examples = readExamples(packageRoot(__dirname));
