@@ -1,5 +1,6 @@
 import { toGlobalId } from '../graphql/global-id';
 import type { FrequencyCheck } from './clv-training.service';
+import type { DriftReference } from './drift';
 import type { BinaryMetrics } from './metrics';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { PredictionEntity } from './prediction.entity';
@@ -9,6 +10,7 @@ import {
   type ModelAlgorithmValue,
   type ModelStatusValue,
   type Prediction,
+  type ReferenceBin,
   type PredictionKindValue,
   type ScoringRun,
   type TrainingSettings,
@@ -21,6 +23,15 @@ interface StoredMetrics {
   outOfTime?: (BinaryMetrics & Record<string, unknown>) | null;
   outOfTimeSnapshot?: string | null;
   bgNbdLogLikelihood?: number;
+}
+
+function referenceBins(reference: DriftReference | null): ReferenceBin[] {
+  if (!reference) {
+    return [];
+  }
+  const { edges, shares } = reference.scores;
+
+  return shares.map((share, index) => ({ upperEdge: edges[index] ?? null, share }));
 }
 
 /** The GraphQL view of a model version row. */
@@ -60,6 +71,7 @@ export function toModelVersion(row: ModelVersionEntity): ModelVersion {
           logLikelihood: metrics.bgNbdLogLikelihood,
         } as ClvEvaluation)
       : null,
+    referenceScores: referenceBins(row.reference as unknown as DriftReference | null),
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,

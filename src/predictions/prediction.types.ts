@@ -357,6 +357,18 @@ export class ClvEvaluation {
   logLikelihood!: number;
 }
 
+@ObjectType({ description: 'One bin of the training reference: scores up to its upper edge.' })
+export class ReferenceBin {
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Upper edge (inclusive); null for the last bin.',
+  })
+  upperEdge!: number | null;
+
+  @Field(() => Float, { description: 'Share of the reference population in the bin.' })
+  share!: number;
+}
+
 @ObjectType({ description: 'One feature’s population stability index.' })
 export class FeatureDrift {
   @Field({ description: 'The feature.' })
@@ -471,6 +483,12 @@ export class ModelVersion extends Node {
     description: 'CLV: held-out check and fitted parameters.',
   })
   clvEvaluation!: ClvEvaluation | null;
+
+  @Field(() => [ReferenceBin], {
+    description:
+      'Score distribution of the out-of-time population (the drift baseline), by decile.',
+  })
+  referenceScores!: ReferenceBin[];
 
   @Field(() => String, { nullable: true, description: 'Who asked for the training.' })
   createdBy!: string | null;

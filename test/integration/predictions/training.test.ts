@@ -15,6 +15,7 @@ const VERSION = `query Version($id: ID!) {
       calibration { bin count meanPredicted observedRate }
     }
     latestScoringRun { scored scorePsi finishedAt }
+    referenceScores { upperEdge share }
   }
 }`;
 const PAGE = `query Page($first: Int!) {
@@ -52,6 +53,7 @@ interface Version {
   inTimeMetrics: { auc: number; count: number };
   outOfTimeMetrics: { auc: number; count: number; calibration: Calibration[] };
   latestScoringRun: { scored: number; scorePsi: number | null; finishedAt: string | null } | null;
+  referenceScores: Array<{ upperEdge: number | null; share: number }>;
 }
 
 async function version(pulse: TestPulse, id: string): Promise<Version> {
@@ -180,6 +182,13 @@ describeEachDialect('training, registry and scoring of a PROPENSITY model', (pul
       scored: CUSTOMERS,
       scorePsi: expect.any(Number),
     });
+    // The drift baseline: ten quantile bins of the out-of-time scores, edges rising, the last open.
+    const reference = logistic.referenceScores;
+    expect(reference).toHaveLength(10);
+    expect(reference.reduce((sum, bin) => sum + bin.share, 0)).toBeCloseTo(1, 9);
+    expect(reference[9].upperEdge).toBeNull();
+    const edges = reference.slice(0, 9).map((bin) => bin.upperEdge as number);
+    expect(edges).toEqual([...edges].sort((a, b) => a - b));
   });
 
   describe('a BOOSTED_TREES challenger', () => {
