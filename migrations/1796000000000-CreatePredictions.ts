@@ -1,9 +1,4 @@
-import {
-  type MigrationInterface,
-  type QueryRunner,
-  Table,
-  type TableColumnOptions,
-} from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table, type TableColumnOptions } from 'typeorm';
 
 // Column shapes as they were when this migration was written (migrations never change after
 // they ship, so they do not import the entities' helpers).

@@ -20,7 +20,7 @@ export interface Bucketing {
   previousOf?: Array<[number, number]>;
 }
 
-/** Period rows per UNION ALL in DRIFT statements, below SQLite's limit of 500. */
+/** Period rows per UNION ALL in period lists, below SQLite's limit of 500 terms. */
 const INTERVAL_CHUNK = 250;
 
 const TABLES: Record<Source, { from: string; time: string; customer: string }> = {
@@ -64,10 +64,11 @@ export function metricSql(
         'SUM(CASE WHEN c.kpi_b = m.cur AND c.prev_b = m.prev THEN c.n ELSE 0 END) AS num, ' +
         'SUM(CASE WHEN c.kpi_b = m.prev THEN c.n ELSE 0 END) AS den FROM (',
     );
-    q.add(
-      (bucketing.previousOf ?? [])
-        .map(([cur, prev]) => `SELECT ${cur} AS cur, ${prev} AS prev`)
-        .join(' UNION ALL '),
+    const pairs = bucketing.previousOf ?? [];
+    periodRows(
+      q,
+      pairs.map((_, i) => i),
+      (i) => [`SELECT ${pairs[i][0]} AS cur, ${pairs[i][1]} AS prev`, []],
     );
     q.add(') m JOIN counts c ON c.kpi_b IN (m.cur, m.prev) GROUP BY m.cur, c.kpi_d');
 
@@ -219,12 +220,13 @@ function qualitySql(
   );
   q.add(`SUM(CASE WHEN ${num.sql} THEN 1 ELSE 0 END) AS num, `, num.params);
   q.add(`SUM(CASE WHEN ${den.sql} THEN 1 ELSE 0 END) AS den FROM (`, den.params);
-  [...new Set(wanted)].forEach((index, i) => {
+  periodRows(q, [...new Set(wanted)], (index) => {
     const end = boundaries[index + 1];
-    q.add(`${i ? ' UNION ALL ' : ''}SELECT ${index} AS kpi_b, ? AS kpi_e, ? AS kpi_day`, [
-      q.instant(end),
-      dayOf(new Date(end.getTime() - 1)),
-    ]);
+
+    return [
+      `SELECT ${index} AS kpi_b, ? AS kpi_e, ? AS kpi_day`,
+      [q.instant(end), dayOf(new Date(end.getTime() - 1))],
+    ];
   });
   q.add(') m JOIN customers c ON c.signed_up_at < m.kpi_e');
   q.add(by === 'SEGMENT' ? ' JOIN segment_memberships sm ON sm.customer_id = c.id' : '');
@@ -251,24 +253,36 @@ function driftSql(
     `SELECT m.kpi_b AS kpi_b, NULL AS kpi_d, ${psi} AS num, ` +
       `(CASE WHEN ${psi} IS NULL THEN 0 ELSE 1 END) AS den FROM (`,
   );
-  // SQLite refuses a compound SELECT of more than 500 terms (a cold daily evaluation has 548
-  // periods): the period rows are unions of at most INTERVAL_CHUNK, themselves united.
-  const indexes = [...new Set(wanted)];
-  for (let from = 0; from < indexes.length; from += INTERVAL_CHUNK) {
-    q.add(from ? ' UNION ALL SELECT * FROM (' : 'SELECT * FROM (');
-    indexes.slice(from, from + INTERVAL_CHUNK).forEach((index, i) => {
-      q.add(`${i ? ' UNION ALL ' : ''}SELECT ${index} AS kpi_b, ? AS kpi_e`, [
-        q.instant(boundaries[index + 1]),
-      ]);
-    });
-    q.add(`) p${from}`);
-  }
+  periodRows(q, [...new Set(wanted)], (index) => [
+    `SELECT ${index} AS kpi_b, ? AS kpi_e`,
+    [q.instant(boundaries[index + 1])],
+  ]);
   q.add(
     ') m JOIN scoring_runs r ON r.id = (SELECT s.id FROM scoring_runs s WHERE s.kind = ? ' +
       'AND s.finished_at IS NOT NULL AND s.started_at < m.kpi_e ' +
       'ORDER BY s.started_at DESC, s.id DESC LIMIT 1)',
     [plan.predictionKind],
   );
+}
+
+/**
+ * One row per period as `SELECT … UNION ALL SELECT …`. SQLite refuses a compound SELECT of more
+ * than 500 terms (a cold daily evaluation has 548 periods), so the rows are unions of at most
+ * INTERVAL_CHUNK, themselves united.
+ */
+function periodRows(
+  q: Query,
+  indexes: readonly number[],
+  row: (index: number) => [string, unknown[]],
+): void {
+  for (let from = 0; from < indexes.length; from += INTERVAL_CHUNK) {
+    q.add(from ? ' UNION ALL SELECT * FROM (' : 'SELECT * FROM (');
+    indexes.slice(from, from + INTERVAL_CHUNK).forEach((index, i) => {
+      const [sql, params] = row(index);
+      q.add(`${i ? ' UNION ALL ' : ''}${sql}`, params);
+    });
+    q.add(`) p${from}`);
+  }
 }
 
 /** A binary search over the boundaries: about log2(n) comparisons per row. */

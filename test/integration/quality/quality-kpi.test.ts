@@ -80,6 +80,30 @@ describeEachDialect('DATA_QUALITY KPI', (pulse) => {
     },
   );
 
+  it('evaluates a daily DATA_QUALITY KPI cold: 548 days, more periods than SQLite allows in one union', async () => {
+    const created = await pulse().query<{ createKpi: { kpi: { id: string } } }>(CREATE, {
+      input: {
+        key: 'quality_email_filled_daily',
+        metric: 'DATA_QUALITY',
+        metricConfig: { field: 'email', measure: 'FILLED' },
+        granularity: 'DAY',
+      },
+    });
+    await pulse().app.services.kpiEvaluation.evaluate(now, { cold: true });
+    const dayStart = new Date(now.getTime() - 86_400_000);
+    const response = await pulse().query<{
+      kpi: { series: Array<{ numerator: number; denominator: number }> };
+    }>(SERIES, {
+      id: created.data!.createKpi.kpi.id,
+      from: dayStart.toISOString(),
+      to: now.toISOString(),
+    });
+    const existing = QUALITY_CUSTOMERS.filter((c) => !c.deleted && !c.erased && c.signedUpAt < now);
+    const last = response.data!.kpi.series.at(-1)!;
+    expect(last.denominator).toBe(existing.length);
+    expect(last.numerator).toBe(existing.filter((c) => isFilled(c.profile.email)).length);
+  });
+
   it('refuses a DATA_QUALITY KPI broken down by channel', async () => {
     const response = await pulse().query(CREATE, {
       input: {
