@@ -1,6 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { insertSkippingDuplicates, runStatement, sqlInstant } from '../db/dialect';
 import { serialized } from '../db/transaction';
+
+/** A holder name unique among instances and runs: host, process id and a random suffix. */
+export function leaseHolder(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
 
 /**
  * A named lease in `job_leases`, so that of several Pulse instances on one database only one

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { Log } from '../log';
-import { JobLease } from './job-lease';
+import { JobLease, leaseHolder } from './job-lease';
 
 export interface ScheduledJobOptions {
   db: DataSource;
@@ -37,7 +35,7 @@ export class ScheduledJob {
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ScheduledJobOptions) {
-    const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const holder = options.holder ?? leaseHolder();
     // Claimed for slightly less than a period, so the claimer's next tick finds it expired even
     // when timers drift; other instances' ticks within the period find it taken.
     this.lease =

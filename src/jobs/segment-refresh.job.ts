@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { Log } from '../log';
-import { JobLease } from './job-lease';
+import { JobLease, leaseHolder } from './job-lease';
 
 /** Why a background refresh runs (the values SegmentService.refreshAll records). */
 export type BackgroundTrigger = 'SCHEDULE' | 'INGESTION';
@@ -44,7 +42,7 @@ export class SegmentRefreshJob {
   private stopped = false;
 
   constructor(private readonly options: SegmentRefreshJobOptions) {
-    const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const holder = options.holder ?? leaseHolder();
     const { db, intervalMinutes } = options;
     this.refreshLease = new JobLease(db, REFRESH_LEASE, holder, options.leaseMs ?? 5 * 60_000);
     // Claimed for slightly less than a period, so the claimer's next tick finds it expired even

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { runStatement, sqlInstant } from '../db/dialect';
 import { inTransaction, serialized } from '../db/transaction';
-import { JobLease } from '../jobs/job-lease';
+import { JobLease, leaseHolder } from '../jobs/job-lease';
 import type { DataChanges } from '../events';
 import type { Log } from '../log';
 import {
@@ -69,8 +67,6 @@ function valueOrNull(state: ClvModelState, summary: PurchaseSummary): number | n
  * records a scoring run with the drift of scores and features against the training baseline.
  */
 export class ScoringService {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
   constructor(
     private readonly db: DataSource,
     private readonly registry: ModelRegistryService,
@@ -89,6 +85,13 @@ export class ScoringService {
     }
   }
 
+  /** Starts a pass without waiting for it (after a promotion); a failure is logged. */
+  scoreInBackground(kind: PredictionKind): void {
+    this.score(kind).catch((error) =>
+      this.log.error('scoring failed', { kind, error: String(error) }),
+    );
+  }
+
   /** One pass for `kind`; null when it has no active model or another pass is running. */
   async score(kind: PredictionKind, now = new Date()): Promise<ScoringRunEntity | null> {
     const version = await this.registry.active(kind);
@@ -100,7 +103,7 @@ export class ScoringService {
     const lease = new JobLease(
       this.db,
       `predictions.score.${kind}`,
-      `${this.holder}:${randomUUID().slice(0, 8)}`,
+      leaseHolder(),
       SCORING_LEASE_MS,
     );
     if (!(await lease.acquire())) {
@@ -147,9 +150,10 @@ export class ScoringService {
     const state = version.model as unknown as BinaryModelState;
     const options = version.options as unknown as TrainingOptions;
     const scored: Scored = { customerIds: [], scores: [], contributions: [] };
-    for await (const batch of this.features.snapshotBatches(
-      snapshotRequest(options, state.choice, now, false),
-    )) {
+    for await (const batch of this.features.snapshotBatches({
+      ...snapshotRequest(options, state.choice, now, false),
+      current: true,
+    })) {
       const scores: number[] = [];
       const raws = [];
       for (const row of batch) {

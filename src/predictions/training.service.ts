@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { PulseError } from '../errors';
-import { JobLease } from '../jobs/job-lease';
+import { JobLease, leaseHolder } from '../jobs/job-lease';
 import type { Log } from '../log';
 import type { BinaryTrainingService } from './binary-training.service';
 import type { ClvTrainingService } from './clv-training.service';
@@ -28,8 +26,6 @@ export interface StartedTraining {
  * version for the API, and the first model of a kind promoted and scored on success.
  */
 export class TrainingService {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
   constructor(
     private readonly db: DataSource,
     private readonly registry: ModelRegistryService,
@@ -54,7 +50,7 @@ export class TrainingService {
     const lease = new JobLease(
       this.db,
       `predictions.train.${options.kind}`,
-      `${this.holder}:${randomUUID().slice(0, 8)}`,
+      leaseHolder(),
       LEASE_MS,
     );
     if (!(await lease.acquire())) {
