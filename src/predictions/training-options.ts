@@ -1,4 +1,5 @@
 import { badInput } from '../errors';
+import { attributePath } from '../segments/rule-input';
 import type { AttributeFeature } from './feature-set';
 import { ALGORITHMS_BY_KIND, type ModelAlgorithm, type PredictionKind } from './prediction-kind';
 
@@ -46,7 +47,6 @@ export interface TrainingOptions {
 }
 
 const DEFAULT_HORIZON: Record<PredictionKind, number> = { CHURN: 90, PROPENSITY: 30, CLV: 90 };
-const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,4}$/;
 const TYPE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 function integer(
@@ -81,14 +81,6 @@ function real(
   }
 
   return value;
-}
-
-function attributePath(path: string, field: string): string {
-  if (!PATH.test(path)) {
-    throw badInput('must be a dotted path of up to 5 names (letters, digits, _)', field);
-  }
-
-  return path;
 }
 
 /** Checks a request and fills in defaults; errors name the field under `input`. */
