@@ -101,7 +101,9 @@ const BEHAVIOUR: readonly BehaviourFeature[] = [
   { name: 'consented_channels', transform: 'none', read: (r) => r.consentedChannels },
 ];
 
-const typeFeatureName = (type: string): string => `type_${type}_90d`;
+// Interaction-type counts are named by this prefix, which is how modelInputs knows them.
+const TYPE_PREFIX = 'type_';
+const typeFeatureName = (type: string): string => `${TYPE_PREFIX}${type}_90d`;
 const attributeFeatureName = (path: string): string => `attribute_${path}`;
 
 /** The raw features' names and kinds, in model order, for the encoder. */
@@ -172,7 +174,8 @@ export function modelInputs(raw: Readonly<Record<string, RawValue>>): Record<str
   const inputs: Record<string, RawValue> = {};
   for (const [name, value] of Object.entries(raw)) {
     const logged =
-      typeof value === 'number' && (TRANSFORMS.get(name) === 'log1p' || name.startsWith('type_'));
+      typeof value === 'number' &&
+      (TRANSFORMS.get(name) === 'log1p' || name.startsWith(TYPE_PREFIX));
     inputs[name] = logged ? Math.log1p(Math.max(0, value)) : value;
   }
 

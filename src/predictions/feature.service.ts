@@ -28,6 +28,8 @@ export interface SnapshotRequest {
   /** ACTIVE_BUYERS: a purchase in this many days before the snapshot makes a customer active. */
   activeDays: number;
   interactionTypes: readonly string[];
+  /** The snapshot is now (scoring): current consent stands for consent as of it. */
+  current?: boolean;
 }
 
 /** A customer's aggregates, and the purchases in the label window when asked for. */
@@ -118,8 +120,7 @@ export class FeatureService {
             request.labelDays === null ? null : at(daysBefore(snapshot, -request.labelDays)),
           fromId,
           toId,
-          // Scoring reads features as of the moment it starts.
-          current: Math.abs(Date.now() - snapshot.getTime()) < 60_000,
+          current: request.current ?? false,
         },
         request.interactionTypes,
         forceIndex(this.db, 'idx_interactions_customer_channel_time'),

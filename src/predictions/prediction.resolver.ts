@@ -146,7 +146,7 @@ export class ModelVersionResolver {
       by: principalName(ctx),
     });
     // Scoring takes seconds to minutes; the new scores replace the old ones when it ends.
-    void this.services.scoring.score(row.kind).catch(() => undefined);
+    this.services.scoring.scoreInBackground(row.kind);
 
     return { modelVersion: toModelVersion(row) };
   }
