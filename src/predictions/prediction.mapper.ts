@@ -7,13 +7,15 @@ import type { PredictionEntity } from './prediction.entity';
 import {
   type ClvEvaluation,
   ModelVersion,
+  type ReferenceBin,
+  type ScoringRun,
+  type TrainingSettings,
+} from './model-version.types';
+import {
   type ModelAlgorithmValue,
   type ModelStatusValue,
   type Prediction,
-  type ReferenceBin,
   type PredictionKindValue,
-  type ScoringRun,
-  type TrainingSettings,
 } from './prediction.types';
 import type { ScoringRunEntity } from './scoring-run.entity';
 import type { TrainingOptions } from './training-options';

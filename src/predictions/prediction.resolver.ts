@@ -25,16 +25,18 @@ import type { Services } from '../services';
 import type { PredictionKind } from './prediction-kind';
 import { toModelVersion, toPrediction, toScoringRun } from './prediction.mapper';
 import {
-  ModelStatusValue,
   ModelVersion,
   ModelVersionConnection,
-  Prediction,
-  PredictionDistribution,
-  PredictionKindValue,
   PromoteModelPayload,
   ScoringRun,
   TrainModelInput,
   TrainModelPayload,
+} from './model-version.types';
+import {
+  ModelStatusValue,
+  Prediction,
+  PredictionDistribution,
+  PredictionKindValue,
 } from './prediction.types';
 import type { TrainingRequest } from './training-options';
 
