@@ -13,6 +13,7 @@ import { AddInteractionCustomerTypeIndex1795900100000 } from './1795900100000-Ad
 import { CreatePredictions1796000000000 } from './1796000000000-CreatePredictions';
 import { CreateNextBestActions1796000100000 } from './1796000100000-CreateNextBestActions';
 import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustomerMerges';
+import { CompactPredictionContributions1796000200000 } from './1796000200000-CompactPredictionContributions';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateCustomerMerges1795900200000,
   CreatePredictions1796000000000,
   CreateNextBestActions1796000100000,
+  CompactPredictionContributions1796000200000,
 ];

@@ -15,6 +15,7 @@ import {
   rawFeatures,
 } from './feature-set';
 import type { FeatureService, SnapshotRequest, SnapshotRow } from './feature.service';
+import type { StoredContribution } from './prediction.entity';
 import { type BinaryMetrics, evaluateBinary } from './metrics';
 import {
   encodeRow,
@@ -262,26 +263,46 @@ function checkClasses(labels: readonly number[]): void {
   }
 }
 
-/** The top contributions of one scored row, largest magnitude first. */
+const fourDigits = (value: number): number => Number(value.toPrecision(4));
+
+/** The `count` largest non-zero contributions of one scored row, largest magnitude first. */
 export function topContributions(
   state: BinaryModelState,
   encoded: Float64Array,
   raw: Readonly<Record<string, RawValue>>,
   count = 5,
-): Array<{ feature: string; value: number | null; contribution: number }> {
+): StoredContribution[] {
   const contributions = contributionsOf(state.fitted, encoded, state.encoder.columns.length);
+  // Column indexes, kept sorted by magnitude: a pass calls this per customer, and sorting every
+  // column to keep five cost more than scoring.
+  const top: number[] = [];
+  const magnitude = (index: number) => Math.abs(contributions[index]);
+  contributions.forEach((contribution, index) => {
+    if (
+      contribution === 0 ||
+      (top.length === count && magnitude(index) <= magnitude(top[count - 1]))
+    ) {
+      return;
+    }
+    if (top.length === count) {
+      top.pop();
+    }
+    // After every column as large: ties keep column order.
+    let at = top.length;
+    while (at > 0 && magnitude(top[at - 1]) < magnitude(index)) {
+      at--;
+    }
+    top.splice(at, 0, index);
+  });
 
-  return state.encoder.columns
-    .map((column, index) => {
-      const value = raw[column];
+  return top.map((index) => {
+    const column = state.encoder.columns[index];
+    const value = raw[column];
 
-      return {
-        feature: column,
-        value: typeof value === 'number' ? value : encoded[index],
-        contribution: contributions[index],
-      };
-    })
-    .filter((entry) => entry.contribution !== 0)
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-    .slice(0, count);
+    return [
+      column,
+      fourDigits(typeof value === 'number' ? value : encoded[index]),
+      fourDigits(contributions[index]),
+    ];
+  });
 }

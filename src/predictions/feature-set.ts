@@ -167,16 +167,20 @@ export function rawFeatures(
   return features;
 }
 
-const TRANSFORMS = new Map(BEHAVIOUR.map((feature) => [feature.name, feature.transform]));
+/** Behaviour features the model reads through log1p (interaction-type counts are all logged). */
+const LOGGED = new Set(
+  BEHAVIOUR.filter((feature) => feature.transform === 'log1p').map((feature) => feature.name),
+);
 
 /** The features as the model reads them: heavy-tailed counts and money through log1p. */
 export function modelInputs(raw: Readonly<Record<string, RawValue>>): Record<string, RawValue> {
   const inputs: Record<string, RawValue> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    const logged =
-      typeof value === 'number' &&
-      (TRANSFORMS.get(name) === 'log1p' || name.startsWith(TYPE_PREFIX));
-    inputs[name] = logged ? Math.log1p(Math.max(0, value)) : value;
+  for (const name in raw) {
+    const value = raw[name];
+    inputs[name] =
+      typeof value === 'number' && (LOGGED.has(name) || name.startsWith(TYPE_PREFIX))
+        ? Math.log1p(Math.max(0, value))
+        : value;
   }
 
   return inputs;

@@ -54,8 +54,12 @@ export interface SnapshotStatements {
 export function snapshotStatements(
   b: SnapshotBounds,
   interactionTypes: readonly string[],
-  /** Dialect hint to read interactions through the (customer, channel, time) index. */
-  coveringHint = '',
+  /**
+   * Dialect hint to read interactions through the (customer, channel, time) index: MariaDB
+   * otherwise picks (customer, time) for the range and reads every row to test its channel,
+   * which made the survey statement alone cost seven times what it does with the hint.
+   */
+  channelIndexHint = '',
 ): SnapshotStatements {
   const range = [b.fromId, b.toId];
 
@@ -86,7 +90,7 @@ export function snapshotStatements(
           ${count('occurred_at >= ? AND occurred_at < ?')} AS events_prev_30,
           COUNT(*) AS events_90,
           ${CHANNELS.map((_, index) => `${count('channel = ?')} AS channel_${index}`).join(',\n          ')}
-        FROM interactions${coveringHint}
+        FROM interactions${channelIndexHint}
         WHERE customer_id BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
         GROUP BY customer_id`,
       params: [b.minus30, b.minus60, b.minus30, ...CHANNELS, ...range, b.minus90, b.snapshot],
@@ -111,7 +115,7 @@ export function snapshotStatements(
             params: [...interactionTypes, ...range, ...interactionTypes, b.minus90, b.snapshot],
           },
     surveys: {
-      sql: `SELECT customer_id, AVG(score) AS survey_score FROM interactions
+      sql: `SELECT customer_id, AVG(score) AS survey_score FROM interactions${channelIndexHint}
         WHERE customer_id BETWEEN ? AND ? AND channel = 'SURVEY' AND score IS NOT NULL
           AND occurred_at >= ? AND occurred_at < ?
         GROUP BY customer_id`,

@@ -8,7 +8,12 @@ import {
   wholeDaysBetween,
 } from '../db/dialect';
 import { CHANNELS } from '../interactions/channel';
-import { PURCHASE_STATUSES, type SnapshotPopulation, snapshotStatements } from './feature-sql';
+import {
+  PURCHASE_STATUSES,
+  type SnapshotPopulation,
+  type SnapshotStatements,
+  snapshotStatements,
+} from './feature-sql';
 import type { SnapshotAggregates } from './feature-set';
 
 const DAY_MS = 86_400_000;
@@ -49,6 +54,54 @@ const daysBefore = (instant: Date, days: number): Date =>
   new Date(instant.getTime() - days * DAY_MS);
 
 const count = (value: unknown): number => parseNumber(value) ?? 0;
+
+type Row = Record<string, unknown>;
+
+/** Stands for a statement that has no row for a customer: every count is 0, every date null. */
+const NO_ROW: Row = {};
+
+function rowsById(rows: readonly Row[]): Map<number, Row> {
+  return new Map(rows.map((row) => [Number(row.customer_id), row]));
+}
+
+/** A customer's statement rows as one record of aggregates. */
+function toSnapshotRow(
+  customer: Row,
+  rows: Record<Exclude<keyof SnapshotStatements, 'customers'>, Row>,
+  typeCount: number,
+  withLabels: boolean,
+): SnapshotRow {
+  const { orders, interactions } = rows;
+  const attributes = customer.attributes;
+
+  return {
+    aggregates: {
+      customerId: Number(customer.customer_id),
+      signedUpAt: parseInstant(customer.signed_up_at) as Date,
+      attributes:
+        typeof attributes === 'string'
+          ? (JSON.parse(attributes) as Record<string, unknown>)
+          : ((attributes ?? null) as Record<string, unknown> | null),
+      ordersTotal: count(orders.orders_total),
+      orders90: count(orders.orders_90),
+      ordersPrevious90: count(orders.orders_prev_90),
+      orders365: count(orders.orders_365),
+      revenueTotal: count(orders.revenue_total),
+      revenue365: count(orders.revenue_365),
+      firstOrderAt: parseInstant(orders.first_order_at),
+      lastOrderAt: parseInstant(orders.last_order_at),
+      events30: count(interactions.events_30),
+      eventsPrevious30: count(interactions.events_prev_30),
+      events90: count(interactions.events_90),
+      lastEventAt: parseInstant(rows.lastInteraction.last_event_at),
+      channels90: CHANNELS.map((_, index) => count(interactions[`channel_${index}`])),
+      types90: Array.from({ length: typeCount }, (_, index) => count(rows.types[`type_${index}`])),
+      surveyScore: parseNumber(rows.surveys.survey_score),
+      consentedChannels: count(rows.consents.consents),
+    },
+    labelPurchases: withLabels ? count(rows.labels.label_orders) : null,
+  };
+}
 
 /**
  * Reads model inputs from the database in batches of customers by id range, so that training
@@ -125,30 +178,35 @@ export class FeatureService {
         request.interactionTypes,
         forceIndex(this.db, 'idx_interactions_customer_channel_time'),
       );
-      const [customers, ...parts] = await Promise.all(
-        Object.values(statements).map((statement: SqlFragment | null) =>
-          statement ? this.db.query(statement.sql, statement.params) : Promise.resolve([]),
-        ),
-      );
-      // Every statement's row for a customer, merged into one record of columns.
-      const merged = new Map<number, Record<string, unknown>>(
-        (customers as Record<string, unknown>[]).map((row) => [
-          Number(row.customer_id),
-          { ...row },
-        ]),
-      );
-      for (const rows of parts as Record<string, unknown>[][]) {
-        for (const row of rows) {
-          const target = merged.get(Number(row.customer_id));
-          if (target) {
-            Object.assign(target, row);
-          }
-        }
-      }
+      const { customers, ...parts } = await this.run(statements);
+      // Each statement's row of a customer, found by id; no merged copies: a pass reads every
+      // customer, and copying their columns cost more than all the model's arithmetic.
+      const byCustomer = Object.fromEntries(
+        Object.entries(parts).map(([name, rows]) => [name, rowsById(rows)]),
+      ) as Record<keyof typeof parts, Map<number, Row>>;
       const withLabels = request.labelDays !== null;
+      const typeCount = request.interactionTypes.length;
 
-      return [...merged.values()]
-        .map((row) => this.toSnapshotRow(row, request.interactionTypes.length, withLabels))
+      return customers
+        .map((customer) => {
+          const id = Number(customer.customer_id);
+          const row = (name: keyof typeof parts): Row => byCustomer[name].get(id) ?? NO_ROW;
+
+          return toSnapshotRow(
+            customer,
+            {
+              orders: row('orders'),
+              interactions: row('interactions'),
+              lastInteraction: row('lastInteraction'),
+              types: row('types'),
+              surveys: row('surveys'),
+              consents: row('consents'),
+              labels: row('labels'),
+            },
+            typeCount,
+            withLabels,
+          );
+        })
         .filter(
           (row) =>
             request.population === 'ALL' ||
@@ -157,40 +215,18 @@ export class FeatureService {
     });
   }
 
-  private toSnapshotRow(
-    row: Record<string, unknown>,
-    typeCount: number,
-    withLabels: boolean,
-  ): SnapshotRow {
-    const attributes = row.attributes;
+  /** Runs a batch's statements side by side; an absent statement yields no rows. */
+  private async run(
+    statements: SnapshotStatements,
+  ): Promise<Record<keyof SnapshotStatements, Row[]>> {
+    const entries = await Promise.all(
+      Object.entries(statements).map(async ([name, statement]: [string, SqlFragment | null]) => [
+        name,
+        statement ? ((await this.db.query(statement.sql, statement.params)) as Row[]) : [],
+      ]),
+    );
 
-    return {
-      aggregates: {
-        customerId: Number(row.customer_id),
-        signedUpAt: parseInstant(row.signed_up_at) as Date,
-        attributes:
-          typeof attributes === 'string'
-            ? (JSON.parse(attributes) as Record<string, unknown>)
-            : ((attributes ?? null) as Record<string, unknown> | null),
-        ordersTotal: count(row.orders_total),
-        orders90: count(row.orders_90),
-        ordersPrevious90: count(row.orders_prev_90),
-        orders365: count(row.orders_365),
-        revenueTotal: count(row.revenue_total),
-        revenue365: count(row.revenue_365),
-        firstOrderAt: parseInstant(row.first_order_at),
-        lastOrderAt: parseInstant(row.last_order_at),
-        events30: count(row.events_30),
-        eventsPrevious30: count(row.events_prev_30),
-        events90: count(row.events_90),
-        lastEventAt: parseInstant(row.last_event_at),
-        channels90: CHANNELS.map((_, index) => count(row[`channel_${index}`])),
-        types90: Array.from({ length: typeCount }, (_, index) => count(row[`type_${index}`])),
-        surveyScore: parseNumber(row.survey_score),
-        consentedChannels: count(row.consents),
-      },
-      labelPurchases: withLabels ? count(row.label_orders) : null,
-    };
+    return Object.fromEntries(entries) as Record<keyof SnapshotStatements, Row[]>;
   }
 
   /** The interaction types most frequent in the year before `before`, most frequent first. */

@@ -92,7 +92,11 @@ export function toPrediction(row: PredictionEntity): Prediction {
     score: row.score,
     decile: row.decile,
     scoredAt: row.scoredAt,
-    contributions: row.contributions ?? [],
+    contributions: (row.contributions ?? []).map(([feature, value, contribution]) => ({
+      feature,
+      value,
+      contribution,
+    })),
   };
 }
 
