@@ -263,7 +263,22 @@ function checkClasses(labels: readonly number[]): void {
   }
 }
 
-const fourDigits = (value: number): number => Number(value.toPrecision(4));
+/** `value` to 4 significant digits (toPrecision, but without the string it costs a pass). */
+export function fourDigits(value: number): number {
+  if (value === 0 || !Number.isFinite(value)) {
+    return value;
+  }
+  // Whole powers of ten multiply exactly, so the result is the nearest double to the rounding.
+  const digits = 3 - Math.floor(Math.log10(Math.abs(value)));
+  if (digits > 300) {
+    // Subnormal: the power of ten would overflow.
+    return Number(value.toPrecision(4));
+  }
+
+  return digits >= 0
+    ? Math.round(value * 10 ** digits) / 10 ** digits
+    : Math.round(value / 10 ** -digits) * 10 ** -digits;
+}
 
 /** The `count` largest non-zero contributions of one scored row, largest magnitude first. */
 export function topContributions(

@@ -1,5 +1,6 @@
 import {
   type BinaryModelState,
+  fourDigits,
   topContributions,
 } from '../../../src/predictions/binary-training.service';
 
@@ -45,5 +46,28 @@ describe('topContributions', () => {
       ['column_0', 12.35, 1.235],
       ['column_1', 1, -0.0001235],
     ]);
+  });
+});
+
+describe('fourDigits', () => {
+  it('rounds like toPrecision(4) across magnitudes and signs', () => {
+    const values = [
+      0,
+      1,
+      -1,
+      12345.678,
+      0.000123456,
+      -987654321,
+      1.23449,
+      99995,
+      0.1 + 0.2,
+      5e-324,
+    ];
+    for (let i = 0; i < 2000; i++) {
+      values.push((Math.sin(i) * 10 ** ((i % 17) - 8)) / 3);
+    }
+    for (const value of values) {
+      expect([value, fourDigits(value)]).toEqual([value, Number(value.toPrecision(4))]);
+    }
   });
 });
