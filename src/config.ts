@@ -89,6 +89,12 @@ export interface Config {
   scoringMinutes: number;
   /** PSI above which a scoring pass counts as drifted (logged and shown). */
   driftPsiThreshold: number;
+  /** When set, GET /metrics needs it as a bearer token; null leaves /metrics open. */
+  metricsToken: string | null;
+  /** Distinct operation names /metrics keeps as labels; later ones count as `other`. */
+  metricsMaxOperations: number;
+  /** Requests slower than this are logged as `slow request` warnings. Defaults to 1 000 ms. */
+  slowRequestMs: number;
 }
 
 export type DatabaseConfig =
@@ -106,7 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readInt(env, 'PORT', 4000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
     database: readDatabase(env),
-    adminKey: readAdminKey(env),
+    adminKey: readSecret(env, 'PULSE_ADMIN_KEY'),
     seedDemo: readBoolean(env, 'PULSE_SEED_DEMO', true),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     maxPageSize: readInt(env, 'PULSE_MAX_PAGE_SIZE', 100, 1, 1000),
@@ -151,6 +157,9 @@ export function loadConfig(env: Env = process.env): Config {
     nbaHoldoutShare: readShare(env, 'PULSE_NBA_HOLDOUT_SHARE', 0.05),
     scoringMinutes: readInt(env, 'PULSE_SCORING_MINUTES', 1440, 0, 10_080),
     driftPsiThreshold: readShare(env, 'PULSE_DRIFT_PSI_THRESHOLD', 0.2),
+    metricsToken: readSecret(env, 'PULSE_METRICS_TOKEN'),
+    metricsMaxOperations: readInt(env, 'PULSE_METRICS_MAX_OPERATIONS', 100, 1, 10_000),
+    slowRequestMs: readInt(env, 'PULSE_SLOW_REQUEST_MS', 1000, 1, 3_600_000),
   };
 }
 
@@ -277,17 +286,17 @@ function readRedisUrl(env: Env): string | null {
   return raw;
 }
 
-function readAdminKey(env: Env): string | null {
-  const key = env.PULSE_ADMIN_KEY;
-  if (key === undefined || key === '') {
+function readSecret(env: Env, name: string): string | null {
+  const secret = env[name];
+  if (secret === undefined || secret === '') {
     return null;
   }
-  // A short admin key could be guessed; 16 characters of any alphabet is the floor.
-  if (key.length < 16) {
-    throw new Error(`PULSE_ADMIN_KEY must be at least 16 characters, got ${key.length}`);
+  // A short secret could be guessed; 16 characters of any alphabet is the floor.
+  if (secret.length < 16) {
+    throw new Error(`${name} must be at least 16 characters, got ${secret.length}`);
   }
 
-  return key;
+  return secret;
 }
 
 // Exact origins only (scheme, host, port): a browser sends exactly that in its Origin header.

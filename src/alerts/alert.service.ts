@@ -62,6 +62,7 @@ const SHARE_METRICS = new Set([
  */
 export class AlertService {
   private readonly listeners: AlertEventListener[] = [];
+  private readonly judgedListeners: Array<(rules: number) => void> = [];
 
   constructor(
     private readonly db: DataSource,
@@ -72,6 +73,11 @@ export class AlertService {
   /** Calls `listener` after commit with the events just written by this instance. */
   onEvents(listener: AlertEventListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Calls `listener` with the number of rules each evaluation judged (for /metrics). */
+  onJudged(listener: (rules: number) => void): void {
+    this.judgedListeners.push(listener);
   }
 
   /**
@@ -86,7 +92,10 @@ export class AlertService {
     if (kpiIds.length === 0) {
       return;
     }
+    // Counted inside the transaction, reported after its commit (a retried attempt recounts).
+    let judged = 0;
     const written = await inTransaction(this.db, async (tx) => {
+      judged = 0;
       const rules = await tx
         .getRepository(AlertRuleEntity)
         .createQueryBuilder('r')
@@ -106,6 +115,7 @@ export class AlertService {
         if (!kpi || !latest || rule.lastPeriodStart?.getTime() === latest.periodStart.getTime()) {
           continue;
         }
+        judged += 1;
         const event = await this.evaluateRule(tx, rule, kpi, latest, before, now);
         if (event) {
           stored.push({ event, rule });
@@ -114,6 +124,9 @@ export class AlertService {
 
       return stored;
     });
+    for (const listener of this.judgedListeners) {
+      listener(judged);
+    }
     await this.announce(written);
   }
 

@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../../migrations';
 import { unitHash } from '../experiments/assignment';
 import { SQLITE_REGEXP, SQLITE_UNIT_HASH } from './dialect';
 import { ENTITIES } from './entities';
+import { SqlTimingSubscriber } from './sql-log';
 
 /** The parts of a better-sqlite3 handle that preparing a connection uses. */
 interface SqliteHandle {
@@ -18,7 +19,13 @@ interface SqliteHandle {
 
 /** Builds (does not connect) the TypeORM data source for either dialect. */
 export function createDataSource(config: DatabaseConfig, logger?: Logger): DataSource {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logger };
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    subscribers: [SqlTimingSubscriber],
+    synchronize: false,
+    logger,
+  };
   if (config.type === 'sqlite') {
     const inMemory = config.path === ':memory:';
     const options: DataSourceOptions = {

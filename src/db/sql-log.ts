@@ -1,5 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger as TypeOrmLogger } from 'typeorm';
+import {
+  type AfterQueryEvent,
+  type EntitySubscriberInterface,
+  EventSubscriber,
+  type Logger as TypeOrmLogger,
+} from 'typeorm';
 
 /** What one request (or job) has done against the database so far. */
 export interface SqlScope {
@@ -21,6 +26,40 @@ export function totalSqlStatements(): number {
   return totalStatements;
 }
 
+/** One statement's progress: sent, answered (after `ms`), or failed. */
+export type SqlStatementEvent =
+  { kind: 'sent' } | { kind: 'answered'; ms: number } | { kind: 'failed' };
+
+const statementListeners = new Set<(event: SqlStatementEvent) => void>();
+
+/** Calls `listener` for every statement of this process; returns the function that stops it. */
+export function onSqlStatement(listener: (event: SqlStatementEvent) => void): () => void {
+  statementListeners.add(listener);
+
+  return () => statementListeners.delete(listener);
+}
+
+function emit(event: SqlStatementEvent): void {
+  for (const listener of statementListeners) {
+    listener(event);
+  }
+}
+
+/**
+ * Reports how long each statement took: TypeORM measures it for its subscribers' `afterQuery`
+ * (the logger hears of it only above a slow-query threshold). Failed statements do not reach
+ * `afterQuery` on SQLite, so failures are counted by the logger instead. TypeORM only takes
+ * subscribers that carry the decorator.
+ */
+@EventSubscriber()
+export class SqlTimingSubscriber implements EntitySubscriberInterface {
+  afterQuery(event: AfterQueryEvent<unknown>): void {
+    if (event.success && event.executionTime !== undefined) {
+      emit({ kind: 'answered', ms: event.executionTime });
+    }
+  }
+}
+
 type LogFn = (level: 'debug' | 'warn', message: string, fields: Record<string, unknown>) => void;
 
 /**
@@ -32,6 +71,7 @@ export class SqlLogger implements TypeOrmLogger {
 
   logQuery(query: string): void {
     totalStatements += 1;
+    emit({ kind: 'sent' });
     const scope = scopes.getStore();
     if (scope) {
       scope.statements += 1;
@@ -40,6 +80,7 @@ export class SqlLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
+    emit({ kind: 'failed' });
     this.write('warn', 'sql failed', { sql: query, error: String(error) });
   }
 

@@ -30,6 +30,13 @@ export interface PulseContext {
    * instance; resolvers use their constructor's services.
    */
   services: Services;
+  /** What an HTTP request did, for its log line (absent on WebSocket operations). */
+  trace?: RequestTrace;
+}
+
+/** Filled while an HTTP request runs: the operations it carried, by name. */
+export interface RequestTrace {
+  operations: string[];
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -63,6 +70,7 @@ export function createContext(
   principal: Principal | null,
   requestId: string,
   options: LoaderOptions,
+  trace?: RequestTrace,
 ): PulseContext {
   return {
     principal,
@@ -70,5 +78,6 @@ export function createContext(
     loaders: createLoaders(services, options),
     audit: new AuditCollector(principal, requestId),
     services,
+    trace,
   };
 }

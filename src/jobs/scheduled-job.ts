@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Log } from '../log';
+import type { JobObserver } from '../observability/metrics';
 import { JobLease, leaseHolder } from './job-lease';
 
 export interface ScheduledJobOptions {
@@ -13,6 +14,8 @@ export interface ScheduledJobOptions {
   run: (now: Date) => Promise<unknown>;
   /** This instance's lease holder name. Defaults to host, process id and a random suffix. */
   holder?: string;
+  /** Told how each tick ended (for /metrics). */
+  observe?: JobObserver;
 }
 
 /** Lease of the periodic KPI evaluation (and, through its listeners, alert rules). */
@@ -64,17 +67,21 @@ export class ScheduledJob {
 
   private async tick(lease: JobLease): Promise<void> {
     const { log, name, run } = this.options;
+    const observe = this.options.observe ?? (() => undefined);
+    const started = Date.now();
     try {
       if (!(await lease.acquire())) {
         log.debug('scheduled job skipped: another instance holds the lease', { job: name });
+        observe(name, 'skipped', 0);
 
         return;
       }
-      const started = Date.now();
       await run(new Date());
       log.info('scheduled job done', { job: name, durationMs: Date.now() - started });
+      observe(name, 'success', (Date.now() - started) / 1000);
     } catch (error) {
       log.error('scheduled job failed', { job: name, error: String(error) });
+      observe(name, 'failure', (Date.now() - started) / 1000);
     }
   }
 }

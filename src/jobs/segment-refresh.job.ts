@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Log } from '../log';
+import type { JobObserver } from '../observability/metrics';
 import { JobLease, leaseHolder } from './job-lease';
 
 /** Why a background refresh runs (the values SegmentService.refreshAll records). */
@@ -18,6 +19,8 @@ export interface SegmentRefreshJobOptions {
   holder?: string;
   /** How long a refresh holds the lease before renewing it. Defaults to 5 minutes. */
   leaseMs?: number;
+  /** Told how each refresh attempt ended (for /metrics). */
+  observe?: JobObserver;
 }
 
 /** Held while any instance refreshes: one refresh at a time over the database. */
@@ -113,9 +116,11 @@ export class SegmentRefreshJob {
 
   private async runExclusive(trigger: BackgroundTrigger): Promise<boolean> {
     const { log, refresh } = this.options;
+    const observe = this.options.observe ?? (() => undefined);
     const lease = this.refreshLease;
     if (!(await lease.acquire())) {
       log.debug('segment refresh skipped: another instance holds the lease', { trigger });
+      observe(REFRESH_LEASE, 'skipped', 0);
 
       return false;
     }
@@ -129,8 +134,10 @@ export class SegmentRefreshJob {
     try {
       await refresh(trigger);
       log.info('segments refreshed', { trigger, durationMs: Date.now() - started });
+      observe(REFRESH_LEASE, 'success', (Date.now() - started) / 1000);
     } catch (error) {
       log.error('segment refresh failed', { trigger, error: String(error) });
+      observe(REFRESH_LEASE, 'failure', (Date.now() - started) / 1000);
     } finally {
       clearInterval(renewal);
       await lease.release();

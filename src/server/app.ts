@@ -21,6 +21,10 @@ import {
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
 import type { Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
+import { poolUsage } from '../db/pool-usage';
+import { Metrics } from '../observability/metrics';
+import { metricsPlugin } from '../observability/metrics.plugin';
+import { countingRefusals } from '../ratelimit/counting-rate-limiter';
 import { createRateLimiter } from '../ratelimit/create-rate-limiter';
 import { createServices, type Services } from '../services';
 import { createHttpHandler } from './http-server';
@@ -64,9 +68,16 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   if (config.adminKey) {
     await services.apiKeys.ensure(config.adminKey, Role.ADMIN, 'PULSE_ADMIN_KEY');
   }
+  const metrics = new Metrics({
+    maxOperations: config.metricsMaxOperations,
+    poolUsage: () => poolUsage(db),
+  });
+  services.alerts.onJudged((rules) => metrics.alertRulesJudged(rules));
+  const observe = metrics.job;
   const segmentRefresh = new SegmentRefreshJob({
     db,
     log,
+    observe,
     intervalMinutes: config.segmentRefreshMinutes,
     ingestionDebounceSeconds: config.segmentIngestionDebounceSeconds,
     refresh: (trigger) => services.segments.refreshAll(trigger),
@@ -75,6 +86,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const kpiEvaluation = new ScheduledJob({
     db,
     log,
+    observe,
     name: KPI_SCHEDULE_LEASE,
     intervalMinutes: config.kpiEvaluationMinutes,
     run: (now) => services.kpiEvaluation.evaluate(now),
@@ -82,6 +94,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const experimentMonitor = new ScheduledJob({
     db,
     log,
+    observe,
     name: EXPERIMENT_MONITOR_LEASE,
     intervalMinutes: config.experimentMonitorMinutes,
     run: (now) => services.experimentMonitor.run(now),
@@ -89,6 +102,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const scoring = new ScheduledJob({
     db,
     log,
+    observe,
     name: SCORING_LEASE,
     intervalMinutes: config.scoringMinutes,
     run: (now) => services.scoring.scoreAll(now),
@@ -121,7 +135,11 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     parseOptions: { maxTokens: config.maxTokens },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin({ limits, rateLimiter }),
+      limitsPlugin({
+        limits,
+        rateLimiter: countingRefusals(rateLimiter, () => metrics.rateLimitRefused('http')),
+      }),
+      metricsPlugin(metrics),
       auditPlugin(services.audit),
     ],
   });
@@ -137,6 +155,9 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       limits,
       corsOrigins: config.corsOrigins,
       loaderOptions,
+      metrics,
+      metricsToken: config.metricsToken,
+      slowRequestMs: config.slowRequestMs,
       health: { db, isAccepting: () => accepting },
     }),
   );
@@ -149,8 +170,9 @@ export async function startPulse(config: Config, options: StartOptions): Promise
     maxSubscriptions: config.wsMaxSubscriptions,
     introspection: config.introspection,
     limits,
-    rateLimiter,
+    rateLimiter: countingRefusals(rateLimiter, () => metrics.rateLimitRefused('ws')),
     formatError,
+    metrics,
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   segmentRefresh.start();
@@ -181,6 +203,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       await services.webhooks.stop();
       await rateLimiter.close();
       await closePubSub();
+      metrics.close();
       if (!options.db) {
         await db.destroy();
       }

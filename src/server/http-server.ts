@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { bearerToken } from '../auth/api-key-hash';
 import type { Principal } from '../auth/principal';
-import { createContext, type PulseContext } from '../graphql/context';
+import { createContext, type PulseContext, type RequestTrace } from '../graphql/context';
 import { checkBatch, checkTokens, type LimitsOptions } from '../graphql/limits';
 import type { LoaderOptions } from '../db/loaders';
 import { withSqlScope } from '../db/sql-log';
 import { PulseError } from '../errors';
 import type { Log } from '../log';
+import type { Metrics } from '../observability/metrics';
 import type { Services } from '../services';
 import { BodyTooLargeError, readBody } from './body';
 import { corsHeaders } from './cors';
@@ -26,6 +27,23 @@ export interface HttpHandlerOptions {
   limits: Pick<LimitsOptions, 'maxBatch' | 'maxTokens'>;
   /** Origins allowed by CORS (`*` = any); empty = no CORS headers. */
   corsOrigins: readonly string[];
+  metrics: Metrics;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** Requests slower than this are logged as warnings. */
+  slowRequestMs: number;
+}
+
+/** Compares in constant time (of the digests), so timing tells nothing about the secret. */
+function sameSecret(given: string | null, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+
+  return given !== null && timingSafeEqual(digest(given), digest(expected));
+}
+
+/** What a request's log line says beyond the request itself: who called, and what ran. */
+interface RequestLog extends RequestTrace {
+  keyId: number | null;
 }
 
 /**
@@ -49,15 +67,20 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       response.setHeader(name, value);
     }
     const url = new URL(request.url ?? '/', 'http://pulse.local');
+    const trace: RequestLog = { operations: [], keyId: null };
     // Every statement this request causes is counted in its scope, for the log line.
-    const { scope, result } = withSqlScope(() => route(request, response, url, requestId));
+    const { scope, result } = withSqlScope(() => route(request, response, url, requestId, trace));
     await result;
-    log.info('request', {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const slow = ms > options.slowRequestMs;
+    log[slow ? 'warn' : 'info'](slow ? 'slow request' : 'request', {
       requestId,
       method: request.method,
       path: url.pathname,
       status: response.statusCode,
-      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      ...(trace.keyId === null ? {} : { keyId: trace.keyId }),
+      ...(trace.operations.length === 0 ? {} : { operations: trace.operations }),
+      ms,
       statements: scope.statements,
     });
   };
@@ -67,6 +90,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     response: ServerResponse,
     url: URL,
     requestId: string,
+    trace: RequestLog,
   ) {
     try {
       if (request.method === 'OPTIONS') {
@@ -76,6 +100,11 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
       if (url.pathname === '/healthz' || url.pathname === '/readyz') {
         await health(url.pathname, response);
+
+        return;
+      }
+      if (url.pathname === '/metrics' && request.method === 'GET') {
+        await serveMetrics(request, response);
 
         return;
       }
@@ -94,7 +123,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 
         return;
       }
-      await serveGraphql(request, response, url, requestId);
+      await serveGraphql(request, response, url, requestId, trace);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendGraphqlError(
@@ -123,6 +152,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     response: ServerResponse,
     url: URL,
     requestId: string,
+    trace: RequestLog,
   ) {
     const text = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : '';
     const headers = new HeaderMap();
@@ -137,13 +167,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     checkOperations(body, url);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () =>
-        createContext(
-          services,
-          await authenticate(services, headers.get('authorization')),
-          requestId,
-          options.loaderOptions,
-        ),
+      context: async () => {
+        const principal = await authenticate(services, headers.get('authorization'));
+        trace.keyId = principal?.keyId ?? null;
+
+        return createContext(services, principal, requestId, options.loaderOptions, trace);
+      },
     });
     for (const [name, value] of result.headers) {
       response.setHeader(name, value);
@@ -158,6 +187,23 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       response.write(chunk);
     }
     response.end();
+  }
+
+  // Scrapers send a static bearer token, not an API key: metrics name no customer, and a
+  // Prometheus server should not need a key that could also query data.
+  async function serveMetrics(request: IncomingMessage, response: ServerResponse) {
+    const expected = options.metricsToken;
+    if (expected !== null && !sameSecret(bearerToken(request.headers.authorization), expected)) {
+      response.setHeader('www-authenticate', 'Bearer');
+      sendJson(response, 401, {
+        error: 'GET /metrics needs Authorization: Bearer <PULSE_METRICS_TOKEN>',
+      });
+
+      return;
+    }
+    const { contentType, body } = await options.metrics.scrape();
+    response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+    response.end(body);
   }
 
   // Before Apollo: it runs every operation of a batch, and parses before any plugin can answer

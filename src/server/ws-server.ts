@@ -24,6 +24,8 @@ import {
   type LimitsOptions,
 } from '../graphql/limits';
 import { chargeCost, rateLimitError } from '../graphql/rate-budget';
+import type { Metrics } from '../observability/metrics';
+import { errorCode } from '../observability/metrics.plugin';
 import type { RateLimiter } from '../ratelimit/rate-limiter';
 import type { Services } from '../services';
 import { authenticate } from './http-server';
@@ -43,6 +45,7 @@ export interface WsOptions {
   /** Charges each operation's cost to its key, as on HTTP. */
   rateLimiter?: RateLimiter;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  metrics: Metrics;
 }
 
 /** What one WebSocket connection carries from connection_init to every operation on it. */
@@ -51,6 +54,8 @@ type ConnectionState = {
   principal: Principal;
   /** Ids of this connection's running subscriptions. */
   subscriptions: Set<string>;
+  /** Operations received and not answered yet: their name (once known) and arrival. */
+  pending: Map<string, { name: string | null; started: bigint }>;
 };
 
 /**
@@ -86,15 +91,32 @@ export function startWsServer(options: WsOptions) {
 
           return false;
         }
-        const state: ConnectionState = { authorization, principal, subscriptions: new Set() };
+        const state: ConnectionState = {
+          authorization,
+          principal,
+          subscriptions: new Set(),
+          pending: new Map(),
+        };
         Object.assign(ctx.extra, state);
 
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws runs this only on acknowledged connections, so onConnect set the state.
+        const connection = ctx.extra as ConnectionState;
+        connection.pending.set(id, {
+          name: payload.operationName ?? null,
+          started: process.hrtime.bigint(),
+        });
         try {
-          // graphql-ws runs this only on acknowledged connections, so onConnect set the state.
-          return await checkOperation(ctx.extra as ConnectionState, id, payload);
+          const checked = await checkOperation(connection, id, payload);
+          if (connection.subscriptions.has(id)) {
+            // A subscription counts as answered once it runs; its events are not operations.
+            answered(connection, id, []);
+            options.metrics.subscriptionOpened();
+          }
+
+          return checked;
         } catch (error) {
           if (error instanceof GraphQLError) {
             return [error];
@@ -106,7 +128,10 @@ export function startWsServer(options: WsOptions) {
         }
       },
       onComplete: (ctx, id) => {
-        ctx.extra.subscriptions?.delete(id);
+        if (ctx.extra.subscriptions?.delete(id)) {
+          options.metrics.subscriptionClosed();
+        }
+        ctx.extra.pending?.delete(id);
       },
       context: (ctx, id) =>
         createContext(
@@ -115,27 +140,28 @@ export function startWsServer(options: WsOptions) {
           `ws-${id}`,
           options.loaderOptions,
         ),
-      onNext: async (_ctx, _id, _payload, args, result) => {
+      onNext: async (ctx, id, _payload, args, result) => {
         // Apollo's audit plugin does not run here: personal data read for this result (one
         // subscription event, or a query's answer) is audited before it is sent.
         await options.services.audit.recordReads((args.contextValue as PulseContext).audit);
+        const errors = result.errors?.map((error) => format(error, 'BAD_USER_INPUT'));
+        answered(ctx.extra as ConnectionState, id, errors ?? []);
 
-        return result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((error) => format(error, 'BAD_USER_INPUT')),
-            }
-          : undefined;
+        return errors ? { ...result, errors } : undefined;
       },
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) =>
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = errors.map((error) =>
           format(
             error,
             error.message.startsWith('Syntax Error')
               ? 'GRAPHQL_PARSE_FAILED'
               : 'GRAPHQL_VALIDATION_FAILED',
           ),
-        ),
+        );
+        answered(ctx.extra as ConnectionState, id, formatted);
+
+        return formatted;
+      },
     },
     wsServer,
   );
@@ -159,6 +185,10 @@ export function startWsServer(options: WsOptions) {
       return errors;
     }
     const operation = getOperationAST(document, payload.operationName);
+    const pending = connection.pending.get(id);
+    if (pending && operation?.name) {
+      pending.name = operation.name.value;
+    }
     const cost = checkLimits(
       options.schema,
       document,
@@ -185,6 +215,21 @@ export function startWsServer(options: WsOptions) {
       operationName: payload.operationName,
       variableValues: payload.variables,
     };
+  }
+
+  /** Counts an operation's first answer (a query's result, a subscription's start, an error). */
+  function answered(
+    connection: ConnectionState,
+    id: string,
+    errors: ReadonlyArray<{ extensions?: Record<string, unknown> }>,
+  ): void {
+    const pending = connection.pending.get(id);
+    if (!pending) {
+      return;
+    }
+    connection.pending.delete(id);
+    const seconds = Number(process.hrtime.bigint() - pending.started) / 1e9;
+    options.metrics.operation(pending.name, 'ws', seconds, errors.map(errorCode));
   }
 
   // Apollo gives GraphQL's own errors their codes before formatting; graphql-ws does not. An

@@ -35,6 +35,23 @@ describe('loadConfig', () => {
       lifecycle: { newDays: 30, activeDays: 90, lapsedDays: 180 },
       reportingTimeZone: 'UTC',
       webhookMaxAttempts: 6,
+      metricsToken: null,
+      metricsMaxOperations: 100,
+      slowRequestMs: 1000,
+    });
+  });
+
+  it('reads the metrics token, the operation-name cap and the slow-request threshold', () => {
+    expect(
+      loadConfig({
+        PULSE_METRICS_TOKEN: 'scrape-token-0123456789',
+        PULSE_METRICS_MAX_OPERATIONS: '20',
+        PULSE_SLOW_REQUEST_MS: '250',
+      }),
+    ).toMatchObject({
+      metricsToken: 'scrape-token-0123456789',
+      metricsMaxOperations: 20,
+      slowRequestMs: 250,
     });
   });
 
@@ -141,6 +158,11 @@ describe('loadConfig', () => {
     ],
     [{ PULSE_SEED_DEMO: 'maybe' }, 'PULSE_SEED_DEMO must be true or false, got "maybe"'],
     [{ PULSE_ADMIN_KEY: 'short' }, 'PULSE_ADMIN_KEY must be at least 16 characters, got 5'],
+    [{ PULSE_METRICS_TOKEN: 'abc' }, 'PULSE_METRICS_TOKEN must be at least 16 characters, got 3'],
+    [
+      { PULSE_METRICS_MAX_OPERATIONS: '0' },
+      'PULSE_METRICS_MAX_OPERATIONS must be an integer between 1 and 10000, got "0"',
+    ],
     [
       { DATABASE_URL: 'postgres://x/y' },
       'DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "postgres://x/y"',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../../src/config';
 import { Role } from '../../../src/auth/principal';
 import { totalSqlStatements } from '../../../src/db/sql-log';
-import { createLog } from '../../../src/log';
+import { createLog, type Log } from '../../../src/log';
 import { startPulse, type PulseApp } from '../../../src/server/app';
 import { freshDatabase } from '../../support/mariadb-server';
 
@@ -40,6 +40,8 @@ export function mysqlAvailable(): boolean {
 export async function startTestPulse(
   dialect: Dialect,
   overrides: Partial<Config> = {},
+  /** Where the server logs; by default at `overrides.logLevel` (silent) to stdout. */
+  log?: Log,
 ): Promise<TestPulse> {
   const database: Config['database'] =
     dialect === 'sqlite'
@@ -68,7 +70,7 @@ export async function startTestPulse(
     segmentIngestionDebounceSeconds: 0,
     ...overrides,
   };
-  const app = await startPulse(config, { log: createLog(config.logLevel) });
+  const app = await startPulse(config, { log: log ?? createLog(config.logLevel) });
   const keys = {} as Record<Role, string>;
   for (const role of Object.values(Role)) {
     keys[role] = (await app.services.apiKeys.create(role, `test ${role}`)).key;
