@@ -99,7 +99,16 @@ export interface Config {
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
-  | { type: 'mysql'; flavor: 'mysql' | 'mariadb'; url: string; poolSize: number };
+  | {
+      type: 'mysql';
+      flavor: 'mysql' | 'mariadb';
+      url: string;
+      poolSize: number;
+      /** A statement running longer is cut by the server (0 = never). Defaults to 60 000 ms. */
+      statementTimeoutMs?: number;
+      /** Requests waiting for a connection beyond which the next one is refused at once. */
+      queueLimit?: number;
+    };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -178,9 +187,15 @@ export function readDatabase(env: Env): DatabaseConfig {
     // TypeORM reads MariaDB's catalog differently from MySQL's; the scheme says which it is
     // (`pulse` also detects MariaDB behind a mysql:// URL when it connects).
     const flavor = server[1] as 'mysql' | 'mariadb';
-    const poolSize = readInt(env, 'PULSE_DB_POOL_SIZE', 10, 1, 500);
 
-    return { type: 'mysql', flavor, url: url.replace(/^mariadb:/, 'mysql:'), poolSize };
+    return {
+      type: 'mysql',
+      flavor,
+      url: url.replace(/^mariadb:/, 'mysql:'),
+      poolSize: readInt(env, 'PULSE_DB_POOL_SIZE', 10, 1, 500),
+      statementTimeoutMs: readInt(env, 'PULSE_DB_STATEMENT_TIMEOUT_MS', 60_000, 0, 86_400_000),
+      queueLimit: readInt(env, 'PULSE_DB_QUEUE_LIMIT', 100, 1, 100_000),
+    };
   }
   throw new Error(
     `DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "${url}"`,

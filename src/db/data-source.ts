@@ -74,6 +74,11 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
     flags: ['-FOUND_ROWS'],
     // A birth date is a calendar day, not an instant: read it as text so no time zone shifts it.
     dateStrings: ['DATE'],
-    extra: { connectionLimit: config.poolSize, decimalNumbers: true },
+    // A full queue refuses at once: under overload, an answer now beats a pile of waiters.
+    extra: {
+      connectionLimit: config.poolSize,
+      queueLimit: config.queueLimit ?? 0,
+      decimalNumbers: true,
+    },
   });
 }

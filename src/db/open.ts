@@ -3,6 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import type { DatabaseConfig } from '../config';
 import type { Log } from '../log';
 import { createDataSource } from './data-source';
+import { applyToEveryConnection, statementTimeoutSql } from './session-limits';
 import { SqlLogger } from './sql-log';
 
 /**
@@ -27,6 +28,13 @@ export async function openDatabase(
   const applied = await db.runMigrations({ transaction: 'each' });
   for (const migration of applied) {
     log.info('migration applied', { migration: migration.name });
+  }
+  if (resolved.type === 'mysql' && (resolved.statementTimeoutMs ?? 0) > 0) {
+    applyToEveryConnection(
+      db,
+      statementTimeoutSql(resolved.flavor, resolved.statementTimeoutMs as number),
+      (error) => log.error('statement timeout not set on a connection', { error: error.message }),
+    );
   }
 
   return db;

@@ -134,14 +134,23 @@ describe('loadConfig', () => {
       flavor: 'mysql',
       url: 'mysql://u:p@db:3306/pulse',
       poolSize: 10,
+      statementTimeoutMs: 60_000,
+      queueLimit: 100,
     });
     expect(
-      loadConfig({ DATABASE_URL: 'mariadb://u:p@db/pulse', PULSE_DB_POOL_SIZE: '4' }).database,
+      loadConfig({
+        DATABASE_URL: 'mariadb://u:p@db/pulse',
+        PULSE_DB_POOL_SIZE: '4',
+        PULSE_DB_STATEMENT_TIMEOUT_MS: '0',
+        PULSE_DB_QUEUE_LIMIT: '8',
+      }).database,
     ).toEqual({
       type: 'mysql',
       flavor: 'mariadb',
       url: 'mysql://u:p@db/pulse',
       poolSize: 4,
+      statementTimeoutMs: 0,
+      queueLimit: 8,
     });
   });
 
