@@ -32,11 +32,35 @@ interface DriverError {
   message?: string;
 }
 
+interface Wrapper {
+  driverError?: unknown;
+  originalError?: unknown;
+  thrownValue?: unknown;
+}
+
+/**
+ * The driver's error inside `error`: TypeORM wraps it as `driverError`, GraphQL wraps an error
+ * as `originalError`, and a thrown non-Error (mysql2 rejects a refused connection with a plain
+ * object) as `thrownValue`.
+ */
+function driverErrorOf(error: unknown): DriverError | null {
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const wrapper = current as Wrapper;
+    const inner = wrapper.driverError ?? wrapper.thrownValue ?? wrapper.originalError;
+    if (inner === undefined || inner === current) {
+      return current as DriverError;
+    }
+    current = inner;
+  }
+
+  return typeof current === 'object' && current !== null ? (current as DriverError) : null;
+}
+
 /** The fault behind `error` (a TypeORM QueryFailedError or a pool error), or null. */
 export function databaseFault(error: unknown): DatabaseFault | null {
-  const outer = error as DriverError & { driverError?: DriverError };
-  const driver = outer?.driverError ?? outer;
-  if (typeof driver !== 'object' || driver === null) {
+  const driver = driverErrorOf(error);
+  if (!driver) {
     return null;
   }
   if (driver.errno !== undefined && TIMEOUT_ERRNOS.has(driver.errno)) {

@@ -2,7 +2,9 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { bearerToken } from '../auth/api-key-hash';
+import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal';
+import { databaseFault } from '../db/faults';
 import { createContext, type PulseContext, type RequestTrace } from '../graphql/context';
 import { checkBatch, checkTokens, type LimitsOptions } from '../graphql/limits';
 import type { LoaderOptions } from '../db/loaders';
@@ -168,7 +170,9 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
-        const principal = await authenticate(services, headers.get('authorization'));
+        const principal = await authenticate(services, headers.get('authorization')).catch(
+          unavailableIfDatabaseFault,
+        );
         trace.keyId = principal?.keyId ?? null;
 
         return createContext(services, principal, requestId, options.loaderOptions, trace);
@@ -231,6 +235,21 @@ export async function authenticate(
   const key = bearerToken(authorization);
 
   return key ? services.apiKeys.authenticate(key) : null;
+}
+
+/**
+ * A key lookup that failed on the database fails the request with 503 and the fault's code:
+ * Apollo answers a failed context with 500 and a generic message otherwise, and a load
+ * balancer should read this as "try another instance", not as a bug.
+ */
+function unavailableIfDatabaseFault(error: unknown): never {
+  const fault = databaseFault(error);
+  if (!fault) {
+    throw error;
+  }
+  throw new GraphQLError(fault.message, {
+    extensions: { code: fault.code, http: { status: 503 } },
+  });
 }
 
 function headerValue(request: IncomingMessage, name: string): string | undefined {

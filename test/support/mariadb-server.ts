@@ -8,7 +8,10 @@ import { createConnection } from 'mysql2/promise';
 export interface LocalMariaDb {
   /** `mysql://root@127.0.0.1:PORT` without a database name. */
   baseUrl: string;
+  port: number;
   stop(): Promise<void>;
+  /** Kills the server without letting it shut down (a crash, as far as clients can tell). */
+  kill(): Promise<void>;
 }
 
 const SERVER_BINARIES = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld', '/usr/bin/mariadbd'];
@@ -22,7 +25,11 @@ export function findServerBinary(): string | null {
  * when empty; reused otherwise, which lets benchmarks keep their seeded data). Grants are
  * skipped: the server listens on 127.0.0.1 only and lives as long as the test run.
  */
-export async function startLocalMariaDb(dataDir: string): Promise<LocalMariaDb> {
+export async function startLocalMariaDb(
+  dataDir: string,
+  /** A fixed port (to restart a server where its clients expect it); a free one otherwise. */
+  fixedPort?: number,
+): Promise<LocalMariaDb> {
   const binary = findServerBinary();
   if (!binary) {
     throw new Error('no mariadbd or mysqld binary on this machine');
@@ -43,7 +50,7 @@ export async function startLocalMariaDb(dataDir: string): Promise<LocalMariaDb> 
       throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
     }
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child = spawn(
     binary,
     [
@@ -70,7 +77,21 @@ export async function startLocalMariaDb(dataDir: string): Promise<LocalMariaDb> 
   const baseUrl = `mysql://root@127.0.0.1:${port}`;
   await waitUntilReady(baseUrl, child, () => stderr);
 
-  return { baseUrl, stop: () => stopProcess(child) };
+  return {
+    baseUrl,
+    port,
+    stop: () => stopProcess(child),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
 }
 
 /** Creates (or empties) a database and returns its URL. */

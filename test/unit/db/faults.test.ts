@@ -43,3 +43,11 @@ describe('databaseFault', () => {
     expect(databaseFault(error)).toBeNull();
   });
 });
+
+describe('databaseFault through wrappers', () => {
+  it('finds the driver error GraphQL wrapped, thrown as a plain object', () => {
+    const thrown = { errno: -111, code: 'ECONNREFUSED', fatal: true };
+    const graphqlError = { message: 'x', originalError: { message: 'y', thrownValue: thrown } };
+    expect(databaseFault(graphqlError)?.code).toBe('DATABASE_UNAVAILABLE');
+  });
+});
