@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     lifecycle: readLifecycle(env),
     reportingTimeZone: readTimeZone(env, 'PULSE_REPORTING_TIME_ZONE'),
     defaultPhoneRegion: readPhoneRegion(env, 'PULSE_DEFAULT_PHONE_REGION'),
-    segmentRefreshMinutes: readInt(env, 'PULSE_SEGMENT_REFRESH_MINUTES', 60, 0, 10_080),
+    segmentRefreshMinutes: readMinutes(env, 'PULSE_SEGMENT_REFRESH_MINUTES', 60),
     segmentIngestionDebounceSeconds: readInt(
       env,
       'PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS',
@@ -158,13 +158,13 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       86_400,
     ),
-    kpiEvaluationMinutes: readInt(env, 'PULSE_KPI_EVALUATION_MINUTES', 15, 0, 10_080),
-    experimentMonitorMinutes: readInt(env, 'PULSE_EXPERIMENT_MONITOR_MINUTES', 60, 0, 10_080),
+    kpiEvaluationMinutes: readMinutes(env, 'PULSE_KPI_EVALUATION_MINUTES', 15),
+    experimentMonitorMinutes: readMinutes(env, 'PULSE_EXPERIMENT_MONITOR_MINUTES', 60),
     kpiHistoryMonths: readInt(env, 'PULSE_KPI_HISTORY_MONTHS', 18, 1, 120),
     kpiLateDataDays: readInt(env, 'PULSE_KPI_LATE_DATA_DAYS', 3, 0, 365),
     webhookMaxAttempts: readInt(env, 'PULSE_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
     nbaHoldoutShare: readShare(env, 'PULSE_NBA_HOLDOUT_SHARE', 0.05),
-    scoringMinutes: readInt(env, 'PULSE_SCORING_MINUTES', 1440, 0, 10_080),
+    scoringMinutes: readMinutes(env, 'PULSE_SCORING_MINUTES', 1440),
     driftPsiThreshold: readShare(env, 'PULSE_DRIFT_PSI_THRESHOLD', 0.2),
     metricsToken: readSecret(env, 'PULSE_METRICS_TOKEN'),
     metricsMaxOperations: readInt(env, 'PULSE_METRICS_MAX_OPERATIONS', 100, 1, 10_000),
@@ -339,6 +339,25 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+
+  return value;
+}
+
+/**
+ * A job interval in minutes, decimals allowed (0.5 = 30 s): tests of jobs across instances need
+ * periods of seconds. At most a week; 0 switches the schedule off.
+ */
+function readMinutes(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || value > 10_080 || (value > 0 && value < 0.01)) {
+    throw new Error(
+      `${name} must be 0 or a number of minutes between 0.01 and 10080, got "${raw}"`,
+    );
   }
 
   return value;

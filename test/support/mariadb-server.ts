@@ -129,7 +129,8 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
 }
 
 export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) {
+  // A process killed by a signal has no exit code, only the signal.
+  if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve();
   }
 

@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads job intervals in minutes, decimals allowed', () => {
+    expect(
+      loadConfig({ PULSE_KPI_EVALUATION_MINUTES: '0.05', PULSE_SCORING_MINUTES: '90' }),
+    ).toMatchObject({ kpiEvaluationMinutes: 0.05, scoringMinutes: 90 });
+  });
+
   it('reads the metrics token, the operation-name cap and the slow-request threshold', () => {
     expect(
       loadConfig({
@@ -245,7 +251,11 @@ describe('loadConfig', () => {
     ],
     [
       { PULSE_SEGMENT_REFRESH_MINUTES: '-5' },
-      'PULSE_SEGMENT_REFRESH_MINUTES must be an integer between 0 and 10080, got "-5"',
+      'PULSE_SEGMENT_REFRESH_MINUTES must be 0 or a number of minutes between 0.01 and 10080, got "-5"',
+    ],
+    [
+      { PULSE_KPI_EVALUATION_MINUTES: '0.001' },
+      'PULSE_KPI_EVALUATION_MINUTES must be 0 or a number of minutes between 0.01 and 10080, got "0.001"',
     ],
     [
       { PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS: '1.5' },

@@ -4,30 +4,13 @@ import { toGlobalId } from '../../../src/graphql/global-id';
 import { closeDay, createRule, insertKpi } from '../alerts/alert-support';
 import { describeEachDialect } from '../support/dialects';
 import { startTestPulse, type TestPulse } from '../support/start-pulse';
+import { sample } from '../support/prometheus';
 import { collect, wsClient } from '../support/ws';
 
 const NAMED = 'query CustomerPage { customers(first: 1) { edges { node { id } } } }';
 const ANONYMOUS = '{ customers(first: 1) { edges { node { id } } } }';
 const BAD_ID = 'query BadLookup { customer(id: "not-an-id") { id } }';
 const RECORDED = `subscription Live($ids: [ID!]!) { interactionRecorded(customerIds: $ids) { id } }`;
-
-/** The value of one sample of a scrape (labels in any order), or 0 when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) {
-      continue;
-    }
-    const present = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) {
-      return Number(match[3]);
-    }
-  }
-
-  return 0;
-}
 
 async function scrape(pulse: TestPulse, token?: string): Promise<Response> {
   return fetch(pulse.url.replace(/\/graphql$/, '/metrics'), {

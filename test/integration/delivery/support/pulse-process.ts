@@ -12,13 +12,19 @@ const MAIN = path.join(ROOT, 'dist/src/main.js');
 /** A Pulse server in a Node process of its own, started from the compiled `dist/`. */
 export interface PulseProcess {
   url: string;
+  /** The process id (job lease holders name it). */
+  pid: number;
   /** The ADMIN key the process was started with (PULSE_ADMIN_KEY). */
   adminKey: string;
   /** POSTs an operation as ADMIN and returns `data`; GraphQL errors throw. */
   query<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** A graphql-ws client of this process, authenticated as ADMIN. */
   wsClient(): Client;
+  /** GET /metrics as text. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
+  /** Kills the process without a chance to clean up (SIGKILL): its leases stay held. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -82,6 +88,7 @@ export async function startPulseProcess(env: Record<string, string>): Promise<Pu
 
   return {
     url,
+    pid: child.pid as number,
     adminKey,
     async query<T>(query: string, variables: Record<string, unknown> = {}) {
       const response = await fetch(url, {
@@ -104,6 +111,17 @@ export async function startPulseProcess(env: Record<string, string>): Promise<Pu
         retryAttempts: 0,
         lazy: true,
       }),
+    metrics: async () => (await fetch(`${base}/metrics`)).text(),
     stop: () => stopProcess(child),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
   };
 }
