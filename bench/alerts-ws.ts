@@ -34,6 +34,7 @@ export async function alertsWsBench(): Promise<void> {
     host: '127.0.0.1',
     database: { type: 'sqlite', path: path.join(dir, 'pulse.sqlite') },
     seedDemo: false,
+    shutdownDrainMs: 0,
     logLevel: 'error',
     kpiEvaluationMinutes: 0,
     segmentRefreshMinutes: 0,

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     logLevel: 'error' as const,
     seedDemo: false,
+    shutdownDrainMs: 0,
     // One key drives the whole load: its budget must not be what the benchmark measures.
     rateLimits: Object.fromEntries(
       ROLES.map((role) => [role, { capacity: 1e9, periodSeconds: 1 }]),

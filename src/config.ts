@@ -26,6 +26,11 @@ export interface Config {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests. Defaults to 10 000 ms. */
   shutdownTimeoutMs: number;
+  /**
+   * How long a stopping instance keeps serving with readiness at 503, so that load balancers
+   * stop routing to it before its listener closes. Defaults to 5 000 ms.
+   */
+  shutdownDrainMs: number;
   /** How long an API key lookup is reused in this process (0 = every request). Defaults to 10 s. */
   keyCacheSeconds: number;
   /** Redis shared by all instances for rate-limit budgets; null keeps them in this process. */
@@ -127,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxPageSize: readInt(env, 'PULSE_MAX_PAGE_SIZE', 100, 1, 1000),
     maxBodyBytes: readInt(env, 'PULSE_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownTimeoutMs: readInt(env, 'PULSE_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000),
+    shutdownDrainMs: readInt(env, 'PULSE_SHUTDOWN_DRAIN_MS', 5000, 0, 60_000),
     keyCacheSeconds: readInt(env, 'PULSE_KEY_CACHE_SECONDS', 10, 0, 3600),
     redisUrl: readRedisUrl(env),
     rateLimits: readRateLimits(env),

@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info('shutting down', { signal });
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5000).unref();
+    // The drain, the wait for in-flight requests, then a margin for closing the rest.
+    setTimeout(
+      () => process.exit(1),
+      config.shutdownDrainMs + config.shutdownTimeoutMs + 5000,
+    ).unref();
     app
       .stop()
       .then(() => db.destroy())

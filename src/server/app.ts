@@ -38,8 +38,9 @@ export interface PulseApp {
   db: DataSource;
   services: Services;
   /**
-   * Graceful stop: readiness turns 503, the listener closes, WebSockets are closed with 1012,
-   * in-flight requests finish (up to the shutdown timeout), then the database closes.
+   * Graceful stop: readiness turns 503 while requests are still served for the drain time,
+   * then the listener closes, WebSockets are closed with 1012, in-flight requests finish (up to
+   * the shutdown timeout), and the database closes.
    */
   stop: () => Promise<void>;
 }
@@ -186,7 +187,12 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // Readiness answers 503 first while requests are still served, so that load balancers
+      // stop routing here before the listener closes.
       accepting = false;
+      if (config.shutdownDrainMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      }
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       await ws.close();

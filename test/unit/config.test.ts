@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       lifecycle: { newDays: 30, activeDays: 90, lapsedDays: 180 },
       reportingTimeZone: 'UTC',
       webhookMaxAttempts: 6,
+      shutdownDrainMs: 5000,
       metricsToken: null,
       metricsMaxOperations: 100,
       slowRequestMs: 1000,

@@ -27,7 +27,14 @@ describe('pulse keys and PULSE_ADMIN_KEY', () => {
     expect(listed).not.toContain(key);
 
     const app = await startPulse(
-      { ...loadConfig(), port: 0, host: '127.0.0.1', seedDemo: false, keyCacheSeconds: 0 },
+      {
+        ...loadConfig(),
+        port: 0,
+        host: '127.0.0.1',
+        seedDemo: false,
+        keyCacheSeconds: 0,
+        shutdownDrainMs: 0,
+      },
       { log: createLog('silent') },
     );
     try {
@@ -64,6 +71,7 @@ describe('pulse keys and PULSE_ADMIN_KEY', () => {
       seedDemo: false,
       adminKey,
       keyCacheSeconds: 0,
+      shutdownDrainMs: 0,
     };
     for (let start = 0; start < 2; start += 1) {
       const app = await startPulse(config, { log: createLog('silent') });

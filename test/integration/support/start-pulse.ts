@@ -65,6 +65,8 @@ export async function startTestPulse(
     seedDemo: false,
     logLevel: 'silent',
     shutdownTimeoutMs: 2000,
+    // Nothing routes to a test server: it can stop at once.
+    shutdownDrainMs: 0,
     // A refresh triggered by a test's ingestion would run in the middle of later tests (and of
     // their statement counts); tests of that refresh switch it on.
     segmentIngestionDebounceSeconds: 0,

@@ -25,6 +25,8 @@ export interface PulseProcess {
   stop(): Promise<void>;
   /** Kills the process without a chance to clean up (SIGKILL): its leases stay held. */
   kill(): Promise<void>;
+  /** Sends SIGTERM, as an orchestrator does; resolves with the exit code once it exited. */
+  terminate(): Promise<number | null>;
 }
 
 /**
@@ -55,6 +57,8 @@ export async function startPulseProcess(env: Record<string, string>): Promise<Pu
       PULSE_SEGMENT_REFRESH_MINUTES: '0',
       PULSE_SEGMENT_INGESTION_DEBOUNCE_SECONDS: '0',
       LOG_LEVEL: 'warn',
+      // Nothing routes to a test process: it can stop at once unless a test says otherwise.
+      PULSE_SHUTDOWN_DRAIN_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +117,11 @@ export async function startPulseProcess(env: Record<string, string>): Promise<Pu
       }),
     metrics: async () => (await fetch(`${base}/metrics`)).text(),
     stop: () => stopProcess(child),
+    terminate: () =>
+      new Promise<number | null>((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
     kill: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) {
