@@ -4,6 +4,7 @@ import { fromGlobalId, toGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
 import type { TestPulse } from '../support/start-pulse';
 import { collect, wsClient } from '../support/ws';
+import { insertOrderRows } from '../support/factories';
 
 const CREATE = `mutation Create($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } } }`;
 const HISTORY = `query History($id: ID!, $at: DateTimeISO!) {
@@ -24,29 +25,16 @@ async function addOrders(
   orders: Array<[string, number, string]>,
 ) {
   const { db } = pulse.app;
-  await insertSkippingDuplicates(
+  await insertOrderRows(
     db.manager,
-    'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
-    orders.map(([at, amount, status]) => [
+    orders.map(([at, amount, status]) => ({
       customerId,
-      `board-${at}-${amount}`,
-      sqlInstant(db, new Date(at)),
+      clientOrderId: `board-${at}-${amount}`,
+      orderedAt: sqlInstant(db, new Date(at)),
       amount,
-      'EUR',
       status,
-      sqlInstant(db, now),
-      sqlInstant(db, now),
-    ]),
+      writtenAt: sqlInstant(db, now),
+    })),
   );
 }
 

@@ -3,6 +3,7 @@ import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import type { Metric } from '../../../src/kpis/metrics';
 import type { PeriodSpan } from '../../../src/kpis/periods';
 import { seededRandom } from '../support/segment-data';
+import { insertOrderRows } from '../support/factories';
 
 const DAY = 86_400_000;
 
@@ -109,29 +110,16 @@ export async function generateKpiData(
       at(now),
     ]),
   );
-  await insertSkippingDuplicates(
+  await insertOrderRows(
     db.manager,
-    'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
-    data.orders.map((o) => [
-      o.customerId,
-      `kpi-${seed}-order-${(event += 1)}`,
-      at(o.at),
-      o.amount,
-      'EUR',
-      o.status,
-      at(now),
-      at(now),
-    ]),
+    data.orders.map((o) => ({
+      customerId: o.customerId,
+      clientOrderId: `kpi-${seed}-order-${(event += 1)}`,
+      orderedAt: at(o.at),
+      amount: o.amount,
+      status: o.status,
+      writtenAt: at(now),
+    })),
   );
 
   return data;

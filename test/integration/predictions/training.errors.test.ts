@@ -11,6 +11,7 @@ import {
   waitForTraining,
 } from '../support/prediction-data';
 import type { TestPulse } from '../support/start-pulse';
+import { insertOrderRows } from '../support/factories';
 
 const DAY = 86_400_000;
 const WEB = CHANNELS.indexOf('WEB' as never);
@@ -137,30 +138,17 @@ describeEachDialect('trainModel refusals, conflicts, leaks and roles', (pulse) =
     const at = (offset: number) => sqlInstant(db, new Date(snapshot.getTime() + offset));
     const chosen = data.customers.slice(0, 50);
     const later = [0, 1, DAY, 30 * DAY];
-    await insertSkippingDuplicates(
+    await insertOrderRows(
       db.manager,
-      'orders',
-      [
-        'customer_id',
-        'client_order_id',
-        'ordered_at',
-        'amount',
-        'currency',
-        'status',
-        'created_at',
-        'updated_at',
-      ],
       chosen.flatMap((c) =>
-        later.map((offset) => [
-          c.id,
-          `asof-${c.id}-${offset}`,
-          at(offset),
-          99,
-          'EUR',
-          'PAID',
-          at(0),
-          at(0),
-        ]),
+        later.map((offset) => ({
+          customerId: c.id,
+          clientOrderId: `asof-${c.id}-${offset}`,
+          orderedAt: at(offset),
+          amount: 99,
+          status: 'PAID',
+          writtenAt: at(0),
+        })),
       ),
     );
     await insertSkippingDuplicates(

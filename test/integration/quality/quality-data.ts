@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import { QUALITY_FIELDS, type QualityField } from '../../../src/quality/quality-rules';
+import { insertOrderRows } from '../support/factories';
 
 const HOUR = 3_600_000;
 
@@ -188,29 +189,16 @@ export async function insertEvents(
       at(now),
     ]),
   );
-  await insertSkippingDuplicates(
+  await insertOrderRows(
     db.manager,
-    'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
-    orders.map(([key, when]) => [
-      ids.get(key),
-      `quality-${now.getTime()}-${(n += 1)}`,
-      at(when),
-      10,
-      'EUR',
-      'PAID',
-      at(now),
-      at(now),
-    ]),
+    orders.map(([key, when]) => ({
+      customerId: ids.get(key),
+      clientOrderId: `quality-${now.getTime()}-${(n += 1)}`,
+      orderedAt: at(when),
+      amount: 10,
+      status: 'PAID',
+      writtenAt: at(now),
+    })),
   );
 }
 

@@ -1,4 +1,5 @@
-import { sqlInstant } from '../../../src/db/dialect';
+import type { EntityManager } from 'typeorm';
+import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import type { TestPulse } from './start-pulse';
 
 let sequence = 0;
@@ -57,4 +58,46 @@ export async function insertPredictions(
       [customerId, kind, score, now],
     );
   }
+}
+
+/** An order written straight to the table; instants already in the dialect's form. */
+export interface OrderRow {
+  customerId: unknown;
+  clientOrderId: string;
+  orderedAt: unknown;
+  amount: number;
+  status: string;
+  /** Its created_at and updated_at. */
+  writtenAt: unknown;
+}
+
+/** Inserts orders in EUR without the API (test data in bulk), skipping known client order ids. */
+export async function insertOrderRows(
+  manager: EntityManager,
+  rows: readonly OrderRow[],
+): Promise<void> {
+  await insertSkippingDuplicates(
+    manager,
+    'orders',
+    [
+      'customer_id',
+      'client_order_id',
+      'ordered_at',
+      'amount',
+      'currency',
+      'status',
+      'created_at',
+      'updated_at',
+    ],
+    rows.map((row) => [
+      row.customerId,
+      row.clientOrderId,
+      row.orderedAt,
+      row.amount,
+      'EUR',
+      row.status,
+      row.writtenAt,
+      row.writtenAt,
+    ]),
+  );
 }

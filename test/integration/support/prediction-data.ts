@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import { Pick, seededRandom } from './segment-data';
 import type { TestPulse } from './start-pulse';
+import { insertOrderRows } from './factories';
 
 // Seeded customers whose purchases follow a known law, written straight into the tables: every
 // 30-day window (aligned on UTC midnight, counted back from today) holds an order with
@@ -176,30 +177,17 @@ export async function generatePredictionData(
       ]),
     ),
   );
-  await insertSkippingDuplicates(
+  await insertOrderRows(
     db.manager,
-    'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
     customers.flatMap((c) =>
-      c.orders.map((o) => [
-        c.id,
-        `${prefix}-o${(sequence += 1)}`,
-        at(o.at),
-        o.amount,
-        'EUR',
-        'PAID',
-        written,
-        written,
-      ]),
+      c.orders.map((o) => ({
+        customerId: c.id,
+        clientOrderId: `${prefix}-o${(sequence += 1)}`,
+        orderedAt: at(o.at),
+        amount: o.amount,
+        status: 'PAID',
+        writtenAt: written,
+      })),
     ),
   );
 

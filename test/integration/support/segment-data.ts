@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
+import { insertOrderRows } from './factories';
 
 // Seeded random customers with everything a segment rule can read, written straight into the
 // tables, and an evaluator of rules over the same data written from the documented semantics
@@ -170,30 +171,17 @@ export async function generateSegmentData(
       ]),
     ),
   );
-  await insertSkippingDuplicates(
+  await insertOrderRows(
     manager,
-    'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
     customers.flatMap((c) =>
-      c.orders.map((o) => [
-        c.id,
-        `seg-${seed}-order-${(event += 1)}`,
-        at(o.at),
-        o.amount,
-        'EUR',
-        o.status,
-        at(now),
-        at(now),
-      ]),
+      c.orders.map((o) => ({
+        customerId: c.id,
+        clientOrderId: `seg-${seed}-order-${(event += 1)}`,
+        orderedAt: at(o.at),
+        amount: o.amount,
+        status: o.status,
+        writtenAt: at(now),
+      })),
     ),
   );
   await insertSkippingDuplicates(
