@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ROLES } from '../src/auth/principal';
 import { loadConfig, type Config } from '../src/config';
-import { totalSqlStatements } from '../src/db/sql-log';
+import { scopedSqlStatements } from '../src/db/sql-log';
 import { createLog } from '../src/log';
 import { startPulse } from '../src/server/app';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   process.on('message', (message: unknown) => {
     if (message === 'stats') {
-      process.send?.({ statements: totalSqlStatements(), rss: process.memoryUsage().rss });
+      process.send?.({ statements: scopedSqlStatements(), rss: process.memoryUsage().rss });
     }
     if (message === 'stop') {
       app.stop().then(() => process.exit(0));

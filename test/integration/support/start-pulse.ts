@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../../src/config';
 import { Role } from '../../../src/auth/principal';
-import { totalSqlStatements } from '../../../src/db/sql-log';
+import { scopedSqlStatements, withSqlScope } from '../../../src/db/sql-log';
 import { createLog, type Log } from '../../../src/log';
 import { startPulse, type PulseApp } from '../../../src/server/app';
 import { freshDatabase } from '../../support/mariadb-server';
@@ -28,7 +28,7 @@ export interface TestPulse {
     variables?: Record<string, unknown>,
     as?: { role?: Role; key?: string | null },
   ): Promise<GraphqlResponse<T>>;
-  /** SQL statements the server ran while `work` ran (server and test share one process). */
+  /** SQL statements the server ran for requests while `work` ran (one process serves and tests). */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
   stop(): Promise<void>;
 }
@@ -102,10 +102,11 @@ export async function startTestPulse(
       } as GraphqlResponse<never>;
     },
     async countStatements(work) {
-      const before = totalSqlStatements();
-      const result = await work();
+      const before = scopedSqlStatements();
+      // Work the test does itself (a service called directly) counts as one more request.
+      const result = await withSqlScope(work).result;
 
-      return { result, statements: totalSqlStatements() - before };
+      return { result, statements: scopedSqlStatements() - before };
     },
     stop: () => app.stop(),
   };
