@@ -14,6 +14,7 @@ import { CreatePredictions1796000000000 } from './1796000000000-CreatePrediction
 import { CreateNextBestActions1796000100000 } from './1796000100000-CreateNextBestActions';
 import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustomerMerges';
 import { CompactPredictionContributions1796000200000 } from './1796000200000-CompactPredictionContributions';
+import { CoverInteractionSurveyScores1796000300000 } from './1796000300000-CoverInteractionSurveyScores';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CreatePredictions1796000000000,
   CreateNextBestActions1796000100000,
   CompactPredictionContributions1796000200000,
+  CoverInteractionSurveyScores1796000300000,
 ];

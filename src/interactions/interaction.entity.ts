@@ -6,8 +6,14 @@ import { instant, json, text } from '../db/columns';
 @Index('uq_interactions_client_event_id', ['clientEventId'], { unique: true })
 // Timelines read "latest N per customer"; KPIs scan by time and by type within time.
 @Index('idx_interactions_customer_time', ['customerId', 'occurredAt'])
-// Segment behaviour conditions count one customer's interactions on a channel in a window.
-@Index('idx_interactions_customer_channel_time', ['customerId', 'channel', 'occurredAt'])
+// Segment behaviour conditions count one customer's interactions on a channel in a window;
+// the score makes a customer's average survey score a covered read.
+@Index('idx_interactions_customer_channel_time_score', [
+  'customerId',
+  'channel',
+  'occurredAt',
+  'score',
+])
 // Experiment outcomes and segment conditions count one customer's interactions of a type.
 @Index('idx_interactions_customer_type_time', ['customerId', 'type', 'occurredAt'])
 @Index('idx_interactions_time', ['occurredAt'])

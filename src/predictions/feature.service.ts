@@ -176,7 +176,7 @@ export class FeatureService {
           current: request.current ?? false,
         },
         request.interactionTypes,
-        forceIndex(this.db, 'idx_interactions_customer_channel_time'),
+        forceIndex(this.db, 'idx_interactions_customer_channel_time_score'),
       );
       const { customers, ...parts } = await this.run(statements);
       // Each statement's row of a customer, found by id; no merged copies: a pass reads every
