@@ -10,9 +10,11 @@ import {
 import { CHANNELS } from '../interactions/channel';
 import {
   PURCHASE_STATUSES,
+  type SnapshotBounds,
   type SnapshotPopulation,
   type SnapshotStatements,
   snapshotStatements,
+  typeCountsStatement,
 } from './feature-sql';
 import type { SnapshotAggregates } from './feature-set';
 
@@ -20,6 +22,9 @@ const DAY_MS = 86_400_000;
 
 /** Customers per statement: the batch a training or scoring pass holds at once. */
 export const FEATURE_BATCH = 5_000;
+
+/** Customers per type-count statement (see typeCountsStatement): 20 batches. */
+const TYPE_COUNT_BATCH = 20 * FEATURE_BATCH;
 
 /** Batch statements run ahead of the one being processed. */
 const BATCHES_IN_FLIGHT = 3;
@@ -64,10 +69,33 @@ function rowsById(rows: readonly Row[]): Map<number, Row> {
   return new Map(rows.map((row) => [Number(row.customer_id), row]));
 }
 
+/**
+ * Reads rows by id ranges `width` wide, once each, for the narrower consecutive batches inside
+ * them; only the latest range is kept. Batches are requested in id order, and a batch holds
+ * its range's promise before the next range replaces it.
+ */
+function wideRangeReader(
+  width: number,
+  read: (fromId: number, toId: number) => Promise<Map<number, Row>>,
+): (fromId: number, toId: number) => Promise<Map<number, Row>> {
+  let current: { fromId: number; toId: number; rows: Promise<Map<number, Row>> } | null = null;
+
+  return (fromId, toId) => {
+    if (!current || fromId < current.fromId || toId > current.toId) {
+      const rows = read(fromId, fromId + width - 1);
+      // Awaited by the batches; a rejection must not go unhandled before the first one does.
+      rows.catch(() => undefined);
+      current = { fromId, toId: fromId + width - 1, rows };
+    }
+
+    return current.rows;
+  };
+}
+
 /** A customer's statement rows as one record of aggregates. */
 function toSnapshotRow(
   customer: Row,
-  rows: Record<Exclude<keyof SnapshotStatements, 'customers'>, Row>,
+  rows: Record<Exclude<keyof SnapshotStatements, 'customers'> | 'types', Row>,
   typeCount: number,
   withLabels: boolean,
 ): SnapshotRow {
@@ -105,10 +133,15 @@ function toSnapshotRow(
 
 /**
  * Reads model inputs from the database in batches of customers by id range, so that training
- * and scoring stream: at most FEATURE_BATCH customers' rows are in memory per statement.
+ * and scoring stream: at most FEATURE_BATCH customers' rows are in memory per statement (the
+ * type counts: TYPE_COUNT_BATCH customers').
  */
 export class FeatureService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Customers per batch and per type-count statement; tests make them small. */
+    private readonly sizes = { batch: FEATURE_BATCH, typeCountBatch: TYPE_COUNT_BATCH },
+  ) {}
 
   /** The id range of every customer, or null when there are none. */
   private async idRange(): Promise<{ min: number; max: number } | null> {
@@ -119,7 +152,7 @@ export class FeatureService {
   }
 
   /**
-   * Runs `fetch` for every id range of FEATURE_BATCH customers and yields the non-empty results
+   * Runs `fetch` for every id range of a batch of customers and yields the non-empty results
    * in order, keeping a few statements in flight so the database works while Node processes
    * the batch before (SQLite's one connection simply runs them in turn).
    */
@@ -134,11 +167,11 @@ export class FeatureService {
     let next = range.min;
     const refill = () => {
       while (pending.length < BATCHES_IN_FLIGHT && next <= range.max) {
-        const pendingBatch = fetch(next, next + FEATURE_BATCH - 1);
+        const pendingBatch = fetch(next, next + this.sizes.batch - 1);
         // Awaited in order below; a rejection must not go unhandled while it waits its turn.
         pendingBatch.catch(() => undefined);
         pending.push(pendingBatch);
-        next += FEATURE_BATCH;
+        next += this.sizes.batch;
       }
     };
     refill();
@@ -159,38 +192,48 @@ export class FeatureService {
     const at = (date: Date) => sqlInstant(this.db, date);
     const { snapshot } = request;
     const activeSince = daysBefore(snapshot, request.activeDays);
+    const bounds = (fromId: number, toId: number): SnapshotBounds => ({
+      snapshot: at(snapshot),
+      minus30: at(daysBefore(snapshot, 30)),
+      minus60: at(daysBefore(snapshot, 60)),
+      minus90: at(daysBefore(snapshot, 90)),
+      minus180: at(daysBefore(snapshot, 180)),
+      minus365: at(daysBefore(snapshot, 365)),
+      labelEnd: request.labelDays === null ? null : at(daysBefore(snapshot, -request.labelDays)),
+      fromId,
+      toId,
+      current: request.current ?? false,
+    });
+    const typeCounts = wideRangeReader(this.sizes.typeCountBatch, async (fromId, toId) => {
+      const statement = typeCountsStatement(bounds(fromId, toId), request.interactionTypes);
+
+      return rowsById(statement ? await this.db.query(statement.sql, statement.params) : []);
+    });
 
     return this.byIdRange(async (fromId, toId) => {
       const statements = snapshotStatements(
-        {
-          snapshot: at(snapshot),
-          minus30: at(daysBefore(snapshot, 30)),
-          minus60: at(daysBefore(snapshot, 60)),
-          minus90: at(daysBefore(snapshot, 90)),
-          minus180: at(daysBefore(snapshot, 180)),
-          minus365: at(daysBefore(snapshot, 365)),
-          labelEnd:
-            request.labelDays === null ? null : at(daysBefore(snapshot, -request.labelDays)),
-          fromId,
-          toId,
-          current: request.current ?? false,
-        },
-        request.interactionTypes,
+        bounds(fromId, toId),
         forceIndex(this.db, 'idx_interactions_customer_channel_time_score'),
       );
-      const { customers, ...parts } = await this.run(statements);
+      const [{ customers, ...parts }, types] = await Promise.all([
+        this.run(statements),
+        typeCounts(fromId, toId),
+      ]);
       // Each statement's row of a customer, found by id; no merged copies: a pass reads every
       // customer, and copying their columns cost more than all the model's arithmetic.
-      const byCustomer = Object.fromEntries(
-        Object.entries(parts).map(([name, rows]) => [name, rowsById(rows)]),
-      ) as Record<keyof typeof parts, Map<number, Row>>;
+      const byCustomer = {
+        ...(Object.fromEntries(
+          Object.entries(parts).map(([name, rows]) => [name, rowsById(rows)]),
+        ) as Record<keyof typeof parts, Map<number, Row>>),
+        types,
+      };
       const withLabels = request.labelDays !== null;
       const typeCount = request.interactionTypes.length;
 
       return customers
         .map((customer) => {
           const id = Number(customer.customer_id);
-          const row = (name: keyof typeof parts): Row => byCustomer[name].get(id) ?? NO_ROW;
+          const row = (name: keyof typeof byCustomer): Row => byCustomer[name].get(id) ?? NO_ROW;
 
           return toSnapshotRow(
             customer,

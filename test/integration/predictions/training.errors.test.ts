@@ -21,9 +21,13 @@ const TRAIN = `mutation Train($input: TrainModelInput!) {
 const VERSIONS = `query { modelVersions(first: 5) { edges { node { id } } } }`;
 
 /** Every customer's aggregates as of `snapshot`, in id order. */
-async function snapshotRows(pulse: TestPulse, snapshot: Date): Promise<SnapshotRow[]> {
+async function snapshotRows(
+  pulse: TestPulse,
+  snapshot: Date,
+  sizes?: ConstructorParameters<typeof FeatureService>[1],
+): Promise<SnapshotRow[]> {
   const rows: SnapshotRow[] = [];
-  for await (const batch of new FeatureService(pulse.app.db).snapshotBatches({
+  for await (const batch of new FeatureService(pulse.app.db, sizes).snapshotBatches({
     snapshot,
     population: 'ALL',
     labelDays: null,
@@ -163,6 +167,9 @@ describeEachDialect('trainModel refusals, conflicts, leaks and roles', (pulse) =
       ),
     );
     expect(await snapshotRows(pulse(), snapshot)).toEqual(before);
+    // Batches of 7 customers whose type counts are read 20 at a time (so some batches straddle
+    // two of those reads) give every customer the same aggregates.
+    expect(await snapshotRows(pulse(), snapshot, { batch: 7, typeCountBatch: 20 })).toEqual(before);
 
     // One millisecond earlier is before the snapshot: the same rows then do count.
     const earlier = await snapshotRows(pulse(), new Date(snapshot.getTime() + 2));
