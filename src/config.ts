@@ -113,6 +113,11 @@ export type DatabaseConfig =
       statementTimeoutMs?: number;
       /** Requests waiting for a connection beyond which the next one is refused at once. */
       queueLimit?: number;
+      /**
+       * Read replicas (mysql:// URLs) that analytical reads go to; each gets a pool of `poolSize`.
+       * Defaults to none: every read goes to `url`.
+       */
+      replicaUrls?: string[];
     };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -185,27 +190,58 @@ export function readDatabase(env: Env): DatabaseConfig {
     if (path === '') {
       throw new Error(`DATABASE_URL sqlite: needs a file path or :memory:, got "${url}"`);
     }
+    if (readReplicaUrls(env).length > 0) {
+      throw new Error(
+        `PULSE_DB_REPLICA_URLS needs a MySQL DATABASE_URL: SQLite lives in this process and has no replicas, got DATABASE_URL "${url}"`,
+      );
+    }
 
     return { type: 'sqlite', path };
   }
-  const server = /^(mysql|mariadb):\/\/[^/]+\/\w+/.exec(url);
+  const server = serverUrl(url);
   if (server) {
-    // TypeORM reads MariaDB's catalog differently from MySQL's; the scheme says which it is
-    // (`pulse` also detects MariaDB behind a mysql:// URL when it connects).
-    const flavor = server[1] as 'mysql' | 'mariadb';
-
     return {
       type: 'mysql',
-      flavor,
-      url: url.replace(/^mariadb:/, 'mysql:'),
+      ...server,
       poolSize: readInt(env, 'PULSE_DB_POOL_SIZE', 10, 1, 500),
       statementTimeoutMs: readInt(env, 'PULSE_DB_STATEMENT_TIMEOUT_MS', 60_000, 0, 86_400_000),
       queueLimit: readInt(env, 'PULSE_DB_QUEUE_LIMIT', 100, 1, 100_000),
+      replicaUrls: readReplicaUrls(env),
     };
   }
   throw new Error(
     `DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "${url}"`,
   );
+}
+
+/** A MySQL or MariaDB URL with a database name, as the driver takes it; null for anything else. */
+function serverUrl(url: string): { flavor: 'mysql' | 'mariadb'; url: string } | null {
+  // TypeORM reads MariaDB's catalog differently from MySQL's; the scheme says which it is
+  // (`pulse` also detects MariaDB behind a mysql:// URL when it connects).
+  const server = /^(mysql|mariadb):\/\/[^/]+\/\w+/.exec(url);
+
+  return server
+    ? { flavor: server[1] as 'mysql' | 'mariadb', url: url.replace(/^mariadb:/, 'mysql:') }
+    : null;
+}
+
+// Replicas copy the primary, so they share its flavor: only the URL of each is kept.
+function readReplicaUrls(env: Env): string[] {
+  const urls = (env.PULSE_DB_REPLICA_URLS ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+
+  return urls.map((raw) => {
+    const server = serverUrl(raw);
+    if (!server) {
+      throw new Error(
+        `PULSE_DB_REPLICA_URLS must be comma-separated mysql://user:pass@host:port/database or mariadb://… URLs, got "${withoutPassword(raw)}"`,
+      );
+    }
+
+    return server.url;
+  });
 }
 
 /**
@@ -297,14 +333,17 @@ function readRedisUrl(env: Env): string | null {
     url.hostname === '' ||
     !/^\/?\d*$/.test(url.pathname)
   ) {
-    // The password stays out of the message: start-up errors end up in logs.
-    const shown = raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
     throw new Error(
-      `REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "${shown}"`,
+      `REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…, got "${withoutPassword(raw)}"`,
     );
   }
 
   return raw;
+}
+
+// The password stays out of messages: start-up errors end up in logs.
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }
 
 function readSecret(env: Env, name: string): string | null {

@@ -60,10 +60,27 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
     return new DataSource(options);
   }
 
+  const replicas = config.replicaUrls ?? [];
+
   return new DataSource({
     ...common,
     type: config.flavor,
-    url: config.url,
+    ...(replicas.length === 0
+      ? { url: config.url }
+      : {
+          replication: {
+            master: { url: config.url },
+            slaves: replicas.map((url) => ({ url })),
+            // TypeORM sends query-builder and repository reads to a replica by default; Pulse
+            // reads its own writes there (mutation payloads, leases, key lookups), so only
+            // reads asked for explicitly (src/db/replica.ts) go to a replica.
+            defaultMode: 'master',
+            // mysql2 drops a cluster node for good after 5 failed connects in a row (restore
+            // time 0); this takes it out for a second instead, so that a restarted primary or
+            // replica is used again without restarting Pulse.
+            restoreNodeTimeout: 1000,
+          },
+        }),
     charset: 'utf8mb4',
     // Instants are UTC end to end: mysql2 converts Dates with this offset.
     timezone: 'Z',

@@ -21,6 +21,8 @@ const UNAVAILABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'ER_SERVER_SHUTDOWN',
   'ER_CON_COUNT_ERROR',
+  // With replicas, mysql2's pool cluster rests a server after repeated failed connects.
+  'POOL_NONEONLINE',
 ]);
 
 /** mysql2's words when its pool's waiting queue is full. */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PoolUsage } from '../observability/metrics';
+import { mysqlPools } from './pools';
 
 /** The parts of a mysql2 pool that say how busy it is (mysql2 keeps them as queues). */
 interface Mysql2Pool {
@@ -10,12 +11,14 @@ interface Mysql2Pool {
 }
 
 /**
- * The MySQL pool's connections right now, or null for SQLite (one connection, no pool). mysql2
- * has no public accessor for these counts; its queues are read directly, and a mysql2 that
- * renames them makes this report nothing rather than fail a scrape.
+ * The primary's MySQL pool's connections right now, or null for SQLite (one connection, no
+ * pool). Replicas' pools are left out, so that each state stays one series: every request needs
+ * the primary, replicas serve only analytical reads. mysql2 has no public accessor for these
+ * counts; its queues are read directly, and a mysql2 that renames them makes this report
+ * nothing rather than fail a scrape.
  */
 export function poolUsage(db: DataSource): PoolUsage | null {
-  const pool = (db.driver as unknown as { pool?: Partial<Mysql2Pool> }).pool;
+  const pool = mysqlPools<Partial<Mysql2Pool> | undefined>(db)?.primary;
   if (!pool?._allConnections || !pool._freeConnections || !pool._connectionQueue || !pool.config) {
     return null;
   }

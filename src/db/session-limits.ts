@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { mysqlPools } from './pools';
 
 /** The parts of a mysql2 pool that this file uses. */
 interface Mysql2Pool {
@@ -23,24 +24,27 @@ export function statementTimeoutSql(flavor: 'mysql' | 'mariadb', timeoutMs: numb
 }
 
 /**
- * Applies `sql` to every connection of the pool, open or to come. Applied after migrations,
- * which may rightly take long. A connection runs its commands in order, so the setting is in
- * place before the first statement of whoever receives a new connection.
+ * Applies `sql` to every connection of the primary's and the replicas' pools, open or to come.
+ * Applied after migrations, which may rightly take long. A connection runs its commands in
+ * order, so the setting is in place before the first statement of whoever receives a new
+ * connection.
  */
 export function applyToEveryConnection(
   db: DataSource,
   sql: string,
   onError: (error: Error) => void,
 ): void {
-  const pool = (db.driver as unknown as { pool: Mysql2Pool }).pool;
+  const pools = mysqlPools<Mysql2Pool>(db);
   const apply = (connection: Mysql2Connection) =>
     connection.query(sql, (error) => {
       if (error) {
         onError(error);
       }
     });
-  pool.on('connection', apply);
-  for (const connection of pool._allConnections.toArray()) {
-    apply(connection);
+  for (const pool of pools ? [pools.primary, ...pools.replicas] : []) {
+    pool.on('connection', apply);
+    for (const connection of pool._allConnections.toArray()) {
+      apply(connection);
+    }
   }
 }

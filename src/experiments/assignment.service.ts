@@ -8,6 +8,7 @@ import {
   sqlInstant,
   unitHashSql,
 } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { badInput, notFound } from '../errors';
 import { assignVariant } from './assignment';
 import type { ExperimentEntity, ExperimentVariantEntity } from './experiment.entity';
@@ -181,7 +182,8 @@ export class AssignmentService {
 
   /** Exposed customers who were also seen in another variant (after a merge of records). */
   async mixedExposures(experimentId: number): Promise<number> {
-    const [row] = await this.db.query(
+    const [row] = await analyticalQuery(
+      this.db,
       'SELECT COUNT(*) AS n FROM experiment_exposures WHERE experiment_id = ? AND mixed_variants = 1',
       [experimentId],
     );

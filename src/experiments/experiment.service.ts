@@ -3,6 +3,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { containsPattern, parseNumber, uniqueViolation } from '../db/dialect';
 import { keysetPage } from '../db/keyset-page';
 import type { Page, PageArgs } from '../db/pagination';
+import { analyticalQuery } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { PulseError, badInput, notFound } from '../errors';
 import type { EventPublisher } from '../events';
@@ -138,11 +139,16 @@ export class ExperimentService {
     });
   }
 
-  /** Exposed customers per variant of these experiments (variants without any are absent). */
+  /**
+   * Exposed customers per variant of these experiments (variants without any are absent). Read
+   * where the results' outcome sums are read (a replica when there are any), so that the counts
+   * shown beside the results agree with them.
+   */
   async exposedCounts(
     experimentIds: readonly number[],
   ): Promise<Array<{ experimentId: number; variantId: number; n: number }>> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows = await analyticalQuery(
+      this.db,
       `SELECT experiment_id AS experimentId, variant_id AS variantId, COUNT(*) AS n
        FROM experiment_exposures WHERE experiment_id IN (${experimentIds.map(() => '?').join(', ')})
        GROUP BY experiment_id, variant_id`,

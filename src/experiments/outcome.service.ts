@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addDaysSql, parseNumber, sqlInstant } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import type {
   ExperimentStatus,
   MetricDefinition,
@@ -35,7 +36,7 @@ export class OutcomeService {
     return Promise.all(
       metrics.map(async (metric) => {
         const query = outcomeQuery(metric, experiment.id, asOf, addDays);
-        const rows: Array<Record<string, unknown>> = await this.db.query(query.sql, query.params);
+        const rows = await analyticalQuery(this.db, query.sql, query.params);
         const arms = variants.map((variant): ArmSums => {
           const row = rows.find((r) => Number(r.variantId) === variant.id);
           const num = (name: string) => (row ? (parseNumber(row[name]) ?? 0) : 0);

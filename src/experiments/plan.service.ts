@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { parseNumber, sqlInstant } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 
 /** Days of traffic the duration estimate averages over. */
 export const TRAFFIC_WINDOW_DAYS = 28;
@@ -20,7 +21,8 @@ export class PlanService {
     const from = sqlInstant(this.db, new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * 86_400_000));
     const to = sqlInstant(this.db, now);
     // EXISTS per customer rides the customer/time indexes and counts each customer once.
-    const [row] = await this.db.query(
+    const [row] = await analyticalQuery(
+      this.db,
       `SELECT COUNT(*) AS active FROM customers c
        ${segmentId === null ? '' : 'JOIN segment_memberships m ON m.customer_id = c.id AND m.segment_id = ?'}
        WHERE c.deleted_at IS NULL

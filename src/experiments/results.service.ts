@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { parseNumber } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { type ExperimentAnalysis, analyzeExperiment } from './analysis/analyze-experiment';
 import type { DecisionResult } from './analysis/decision';
 import type { AnalysisSettings } from './analysis/settings';
@@ -102,7 +103,8 @@ export class ExperimentResultsService {
   }
   // Targeted customers over all customers: one statement.
   private async coverage(experiment: ExperimentEntity): Promise<number> {
-    const [row] = await this.db.query(
+    const [row] = await analyticalQuery(
+      this.db,
       `SELECT COUNT(*) AS total,
               SUM(CASE WHEN ${experiment.segmentId === null ? '1 = 1' : 'EXISTS (SELECT 1 FROM segment_memberships m WHERE m.customer_id = c.id AND m.segment_id = ?)'} THEN 1 ELSE 0 END) AS targeted
        FROM customers c WHERE c.deleted_at IS NULL`,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { parseNumber, ruleDialectOf } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { badInput } from '../errors';
 import type { KpiEntity } from './kpi.entity';
 import { type Dimension, metricSql } from './metric-sql';
@@ -72,8 +73,12 @@ export class KpiValuesService {
       },
       ruleDialectOf(this.db),
     );
-    const rows: Array<{ kpi_b: unknown; kpi_d: unknown; num: unknown; den: unknown }> =
-      await this.db.query(sql, params);
+    const rows = await analyticalQuery<{
+      kpi_b: unknown;
+      kpi_d: unknown;
+      num: unknown;
+      den: unknown;
+    }>(this.db, sql, params);
     // Rows of intervals that are not one of the spans (gaps, previous periods) are dropped.
     const spanAt = new Map(spans.map((span) => [interval(span), span]));
     const ratio = plan.kind !== 'TERMS' || plan.denominator !== null;

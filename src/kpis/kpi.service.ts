@@ -2,6 +2,7 @@ import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { parseInstant, parseNumber, sqlInstant, uniqueViolation } from '../db/dialect';
 import { type Page, type PageArgs } from '../db/pagination';
+import { analyticalQuery, onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { SegmentEntity } from '../segments/segment.entity';
@@ -175,26 +176,32 @@ export class KpiService {
     }
   }
 
+  // Stored values are history for reports: they are read on a replica when there are any.
+
   /** Stored values of these KPIs with a period starting in [from, to), oldest first. */
   valuesBetween(kpiIds: readonly number[], from: Date, to: Date): Promise<KpiValueEntity[]> {
-    return this.db
-      .getRepository(KpiValueEntity)
-      .createQueryBuilder('v')
-      .where('v.kpi_id IN (:...ids) AND v.period_start >= :from AND v.period_start < :to', {
-        ids: [...kpiIds],
-        from,
-        to,
-      })
-      .orderBy('v.kpi_id')
-      .addOrderBy('v.period_start')
-      .getMany();
+    return onReplica(this.db, (replica) =>
+      replica
+        .getRepository(KpiValueEntity)
+        .createQueryBuilder('v')
+        .where('v.kpi_id IN (:...ids) AND v.period_start >= :from AND v.period_start < :to', {
+          ids: [...kpiIds],
+          from,
+          to,
+        })
+        .orderBy('v.kpi_id')
+        .addOrderBy('v.period_start')
+        .getMany(),
+    );
   }
 
   /** Stored values of these KPIs for periods starting exactly at one of `starts`. */
   valuesAt(kpiIds: readonly number[], starts: Date[]): Promise<KpiValueEntity[]> {
-    return this.db
-      .getRepository(KpiValueEntity)
-      .findBy({ kpiId: In([...kpiIds]), periodStart: In(starts) });
+    return onReplica(this.db, (replica) =>
+      replica
+        .getRepository(KpiValueEntity)
+        .findBy({ kpiId: In([...kpiIds]), periodStart: In(starts) }),
+    );
   }
 
   /**
@@ -209,7 +216,8 @@ export class KpiService {
     if (kpiIds.length === 0) {
       return [];
     }
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows = await analyticalQuery(
+      this.db,
       'SELECT r.kpi_id, r.period_start, r.period_end, r.value, r.numerator, r.denominator, r.computed_at FROM (' +
         'SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.kpi_id ORDER BY v.period_start DESC) AS rn ' +
         `FROM kpi_values v WHERE v.kpi_id IN (${kpiIds.map(() => '?').join(', ')}) AND v.period_start <= ?` +

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { parseInstant, parseNumber, ruleDialectOf } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { CHANNELS } from '../interactions/channel';
 import {
   dayOf,
@@ -140,7 +141,8 @@ export class QualityService {
 
   /** Every channel (with no last event when it has none) and orders. */
   private async freshness(now: Date): Promise<SourceFreshness[]> {
-    const rows: Row[] = await this.db.query(
+    const rows = await analyticalQuery<Row>(
+      this.db,
       'SELECT x.channel AS source, MAX(x.occurred_at) AS last_at FROM interactions x GROUP BY x.channel ' +
         "UNION ALL SELECT 'ORDERS' AS source, MAX(o.ordered_at) AS last_at FROM orders o",
     );
@@ -158,7 +160,7 @@ export class QualityService {
   }
 
   private async one(sql: string, params: unknown[]): Promise<Row> {
-    const [row]: Row[] = await this.db.query(sql, params);
+    const [row] = await analyticalQuery<Row>(this.db, sql, params);
 
     return row;
   }

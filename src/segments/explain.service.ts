@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ruleDialectOf } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { notFound } from '../errors';
 import { type ExplainNode, explainQuery, explanationOf } from './explain';
 import type { SegmentDefinition } from './rule-definition';
@@ -19,7 +20,7 @@ export class ExplainService {
     field = 'customerId',
   ): Promise<ExplainNode> {
     const query = explainQuery(definition, customerDbId, { now, dialect: ruleDialectOf(this.db) });
-    const [row]: Array<Record<string, unknown>> = await this.db.query(query.sql, query.params);
+    const [row] = await analyticalQuery(this.db, query.sql, query.params);
     if (!row || Number(row.deleted) === 1) {
       throw notFound('Customer', field);
     }

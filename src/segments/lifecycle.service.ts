@@ -1,5 +1,6 @@
 import { type DataSource, In } from 'typeorm';
 import { parseNumber, runStatement, sqlInstant, wholeDaysBetween } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { badInput } from '../errors';
 import { type Period, periodsBetween } from '../kpis/periods';
@@ -121,7 +122,8 @@ export class LifecycleService {
       throw badInput(`from and to may span at most ${MAX_MOVE_PERIODS} periods`, 'to');
     }
     const at = (date: Date) => sqlInstant(this.db, date);
-    const rows: MoveCountRow[] = await this.db.query(
+    const rows = await analyticalQuery<MoveCountRow>(
+      this.db,
       `SELECT CASE ${spans.map(() => 'WHEN m.moved_at < ? THEN ?').join(' ')} END AS bucket,
               m.from_stage, m.to_stage, COUNT(*) AS n
          FROM lifecycle_moves m

@@ -1,5 +1,6 @@
 import { type DataSource, In } from 'typeorm';
 import { parseNumber, sqlInstant } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { badInput, notFound } from '../errors';
 import type { Channel } from '../interactions/channel';
 import { LifecycleStage } from './lifecycle-stage';
@@ -130,7 +131,8 @@ export class SegmentProfileService {
     const paid = this.windowed('o.ordered_at', window);
     // The paid orders are summed per customer once (CTE), then per segment and for everyone;
     // a customer without paid orders in the window still counts as a member.
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows = await analyticalQuery(
+      this.db,
       `WITH paid AS (
          SELECT o.customer_id, COUNT(*) AS orders, SUM(o.amount) AS revenue
            FROM orders o
@@ -165,7 +167,8 @@ export class SegmentProfileService {
   }
 
   private async lifecycleMix(ids: number[]): Promise<Map<number, Map<string, number>>> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows = await analyticalQuery(
+      this.db,
       `SELECT m.segment_id AS k, l.stage, COUNT(*) AS n
          FROM segment_memberships m
          JOIN customers c ON c.id = m.customer_id AND c.deleted_at IS NULL
@@ -194,7 +197,8 @@ export class SegmentProfileService {
     window: ProfileWindow,
   ): Promise<Map<number, SegmentProfileData['topChannels']>> {
     const during = this.windowed('i.occurred_at', window);
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows = await analyticalQuery(
+      this.db,
       `SELECT m.segment_id AS k, i.channel, COUNT(*) AS n, COUNT(DISTINCT i.customer_id) AS customers
          FROM segment_memberships m
          JOIN customers c ON c.id = m.customer_id AND c.deleted_at IS NULL

@@ -3,6 +3,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { containsPattern, parseNumber, ruleDialectOf, uniqueViolation } from '../db/dialect';
 import { type Page, type PageArgs } from '../db/pagination';
+import { onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { ExplainNode } from './explain';
@@ -289,24 +290,28 @@ export class SegmentService {
     await this.checkReferences(this.db.manager, null, definition, field);
     const rule = compileDefinition(definition, { now, dialect: ruleDialectOf(this.db) });
     const where = `c.deleted_at IS NULL AND (${rule.sql})`;
-    const [{ n }] = await this.db.query(
-      `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`,
-      rule.params,
-    );
-    const ids: Array<{ id: unknown }> =
-      sample === 0
-        ? []
-        : await this.db.query(
-            `SELECT c.id AS id FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${sample}`,
-            rule.params,
-          );
-    const rows = ids.length
-      ? await this.db
-          .getRepository(CustomerEntity)
-          .findBy({ id: In(ids.map((row) => Number(row.id))) })
-      : [];
 
-    return { size: parseNumber(n) as number, sample: rows.sort((a, b) => a.id - b.id) };
+    // One replica connection for both, so that the sample comes from the data that was counted.
+    return onReplica(this.db, async (replica) => {
+      const [{ n }] = await replica.query(
+        `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`,
+        rule.params,
+      );
+      const ids: Array<{ id: unknown }> =
+        sample === 0
+          ? []
+          : await replica.query(
+              `SELECT c.id AS id FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${sample}`,
+              rule.params,
+            );
+      const rows = ids.length
+        ? await replica
+            .getRepository(CustomerEntity)
+            .findBy({ id: In(ids.map((row) => Number(row.id))) })
+        : [];
+
+      return { size: parseNumber(n) as number, sample: rows.sort((a, b) => a.id - b.id) };
+    });
   }
 
   /** The stored definition for `kind`, validated; kind-specific inputs on other kinds are refused. */

@@ -29,6 +29,8 @@ export async function startLocalMariaDb(
   dataDir: string,
   /** A fixed port (to restart a server where its clients expect it); a free one otherwise. */
   fixedPort?: number,
+  /** More server options, such as a binary log and server id for replication. */
+  serverOptions: string[] = [],
 ): Promise<LocalMariaDb> {
   const binary = findServerBinary();
   if (!binary) {
@@ -67,6 +69,7 @@ export async function startLocalMariaDb(
       '--innodb-flush-log-at-trx-commit=2',
       '--max-connections=500',
       '--user=root',
+      ...serverOptions,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -143,6 +143,7 @@ describe('loadConfig', () => {
       poolSize: 10,
       statementTimeoutMs: 60_000,
       queueLimit: 100,
+      replicaUrls: [],
     });
     expect(
       loadConfig({
@@ -158,6 +159,19 @@ describe('loadConfig', () => {
       poolSize: 4,
       statementTimeoutMs: 0,
       queueLimit: 8,
+      replicaUrls: [],
+    });
+  });
+
+  it('reads replica URLs, trimmed, normalising the scheme as for DATABASE_URL', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'mysql://u:p@primary/pulse',
+        PULSE_DB_REPLICA_URLS: ' mysql://r:p@replica-1:3306/pulse, mariadb://r:p@replica-2/pulse ,',
+      }).database,
+    ).toMatchObject({
+      url: 'mysql://u:p@primary/pulse',
+      replicaUrls: ['mysql://r:p@replica-1:3306/pulse', 'mysql://r:p@replica-2/pulse'],
     });
   });
 
@@ -186,6 +200,21 @@ describe('loadConfig', () => {
     [
       { DATABASE_URL: 'sqlite:' },
       'DATABASE_URL sqlite: needs a file path or :memory:, got "sqlite:"',
+    ],
+    [
+      { PULSE_DB_REPLICA_URLS: 'mysql://r:p@replica/pulse' },
+      'PULSE_DB_REPLICA_URLS needs a MySQL DATABASE_URL: SQLite lives in this process and has no replicas, got DATABASE_URL "sqlite:data/pulse.sqlite"',
+    ],
+    [
+      {
+        DATABASE_URL: 'mysql://u:p@primary/pulse',
+        PULSE_DB_REPLICA_URLS: 'mysql://r:p@replica/pulse,postgres://r:secret@other/pulse',
+      },
+      'PULSE_DB_REPLICA_URLS must be comma-separated mysql://user:pass@host:port/database or mariadb://… URLs, got "postgres://r:***@other/pulse"',
+    ],
+    [
+      { DATABASE_URL: 'mysql://u:p@primary/pulse', PULSE_DB_REPLICA_URLS: 'mysql://replica:3306' },
+      'PULSE_DB_REPLICA_URLS must be comma-separated mysql://user:pass@host:port/database or mariadb://… URLs, got "mysql://replica:3306"',
     ],
     [
       { PULSE_RATE_LIMIT_PARTNER: '500' },

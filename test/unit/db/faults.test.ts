@@ -28,6 +28,11 @@ describe('databaseFault', () => {
       failed({ errno: 1053, code: 'ER_SERVER_SHUTDOWN' }),
       'DATABASE_UNAVAILABLE',
     ],
+    [
+      'a pool cluster resting every server',
+      Object.assign(new Error('Pool does Not have online node.'), { code: 'POOL_NONEONLINE' }),
+      'DATABASE_UNAVAILABLE',
+    ],
   ])('names %s', (_, error, code) => {
     expect(databaseFault(error)?.code).toBe(code);
   });
