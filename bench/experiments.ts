@@ -1,6 +1,7 @@
 import { createLog } from '../src/log';
 import { DEMO_END } from '../src/seed/demo-data';
-import { createServices } from '../src/services';
+import type { ExperimentEntity } from '../src/experiments/experiment.entity';
+import { createServices, type Services } from '../src/services';
 import { openSeeded, printTable } from './database';
 
 // Experiment results timing (issue 6): 4 variants and 3 metrics (add-to-cart conversion from the
@@ -13,16 +14,60 @@ const DAY = 86_400_000;
 export async function experimentBench(url: string, customers: number): Promise<void> {
   const db = await openSeeded(url, customers, createLog('warn'));
   const services = createServices(db, { maxPageSize: 100, keyCacheSeconds: 10 });
-  await db.query('DELETE FROM experiments WHERE `key` = ?', [KEY]);
+  const experiment = await createBenchExperiment(services, KEY, 1);
+  const rows: string[][] = [];
+  const time = async (what: string, work: () => Promise<unknown>) => {
+    const started = process.hrtime.bigint();
+    await work();
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+    rows.push([what, String(ms)]);
+    console.log(`${what}: ${ms} ms`);
+
+    return ms;
+  };
+  let assigned = 0;
+  await time('assignSegment (every customer, one INSERT … SELECT)', async () => {
+    assigned = (await services.assignment.assignSegment(KEY, BENCH_EXPOSED_AT)).newlyExposed;
+  });
+  console.log(`${assigned} customers exposed`);
+  const row = await services.experiments.get(experiment.id);
+  for (let i = 1; i <= RUNS; i += 1) {
+    await time(`results, run ${i}`, () =>
+      services.experimentResults.results(row, {}, { countLook: false, now: DEMO_END }),
+    );
+  }
+  const analysis = await services.experimentResults.results(
+    row,
+    {},
+    { countLook: false, now: DEMO_END },
+  );
+  console.log(`decision: ${analysis.decision.decision} (${analysis.decision.reasons.join('; ')})`);
+  await db.destroy();
+  printTable(['4 variants × 3 metrics (one CUPED, one RATIO)', 'ms'], rows);
+}
+
+/** When the bench experiments expose their customers: 60 days before the end of the demo data. */
+export const BENCH_EXPOSED_AT = new Date(DEMO_END.getTime() - 60 * DAY);
+
+/**
+ * A RUNNING experiment (4 variants, the 3 metrics named at the top of this file) under `key`, replacing one of that key.
+ * `trafficShare` of all customers enter it when `assignment.assignSegment` runs.
+ */
+export async function createBenchExperiment(
+  services: Services,
+  key: string,
+  trafficShare: number,
+): Promise<ExperimentEntity> {
+  await services.db.query('DELETE FROM experiments WHERE `key` = ?', [key]);
   const orders = { source: 'ORDERS' as const, aggregate: 'SUM' as const };
   const experiment = await services.experiments.create({
-    key: KEY,
+    key,
     name: 'Bench experiment',
     hypothesis: null,
     owner: 'bench',
     segmentId: null,
     kpiId: null,
-    trafficShare: 1,
+    trafficShare,
     variants: ['control', 'b', 'c', 'd'].map((key, i) => ({
       key,
       name: key,
@@ -67,34 +112,6 @@ export async function experimentBench(url: string, customers: number): Promise<v
     ],
   });
   await services.experiments.transition(experiment.id, 'RUNNING');
-  const exposedAt = new Date(DEMO_END.getTime() - 60 * DAY);
-  const rows: string[][] = [];
-  const time = async (what: string, work: () => Promise<unknown>) => {
-    const started = process.hrtime.bigint();
-    await work();
-    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-    rows.push([what, String(ms)]);
-    console.log(`${what}: ${ms} ms`);
 
-    return ms;
-  };
-  let assigned = 0;
-  await time('assignSegment (every customer, one INSERT … SELECT)', async () => {
-    assigned = (await services.assignment.assignSegment(KEY, exposedAt)).newlyExposed;
-  });
-  console.log(`${assigned} customers exposed`);
-  const row = await services.experiments.get(experiment.id);
-  for (let i = 1; i <= RUNS; i += 1) {
-    await time(`results, run ${i}`, () =>
-      services.experimentResults.results(row, {}, { countLook: false, now: DEMO_END }),
-    );
-  }
-  const analysis = await services.experimentResults.results(
-    row,
-    {},
-    { countLook: false, now: DEMO_END },
-  );
-  console.log(`decision: ${analysis.decision.decision} (${analysis.decision.reasons.join('; ')})`);
-  await db.destroy();
-  printTable(['4 variants × 3 metrics (one CUPED, one RATIO)', 'ms'], rows);
+  return experiment;
 }

@@ -73,7 +73,7 @@ export async function segmentBench(server: string, mainUrl: string, customers: n
 }
 
 /** The benchmark's segment, created on the first run and reused (by name) after. */
-async function benchSegment(services: Services): Promise<number> {
+export async function benchSegment(services: Services): Promise<number> {
   const [existing] = await services.db.query('SELECT id FROM segments WHERE name = ?', [
     SEGMENT_NAME,
   ]);
