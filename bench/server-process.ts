@@ -1,0 +1,64 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+
+/** Counters a benchmarked server reports over IPC. */
+export interface ServerStats {
+  /** SQL statements run for requests since the process started. */
+  statements: number;
+  /** HTTP requests received since the process started. */
+  received: number;
+  /** Requests whose response the server has not ended yet. */
+  inFlight: number;
+  /** CPU time (user + system) the process has used, in microseconds. */
+  cpu: number;
+  rss: number;
+}
+
+/** A server in a process of its own, so the load generator does not share its event loop. */
+export interface ServerProcess {
+  url: string;
+  /** Sends `message` and resolves with the server's answer; one question at a time. */
+  ask<T>(message: { type: string } & Record<string, unknown>): Promise<T>;
+  stats(): Promise<ServerStats>;
+  /** Stops the server and waits for its process to exit (before the database goes away). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Forks `script` (a file of dist/bench) and waits for its `{ url }`. IPC uses the structured
+ * clone ("advanced") serialization: captured SQL parameters keep their Dates and Buffers.
+ */
+export function forkServer(
+  script: 'server.js' | 'plain-server.js',
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<ServerProcess> {
+  const child = fork(path.join(__dirname, script), {
+    env: { ...process.env, ...env },
+    execArgv,
+    serialization: 'advanced',
+  });
+  const ask = <T>(message: object) =>
+    new Promise<T>((resolve) => {
+      child.once('message', (answer) => resolve(answer as T));
+      child.send(message);
+    });
+
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code}`)));
+    child.once('message', (message: { url: string }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        url: message.url,
+        ask,
+        stats: () => ask<ServerStats>({ type: 'stats' }),
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.send({ type: 'stop' });
+          }),
+      });
+    });
+  });
+}
