@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { runStatement, sqlInstant } from '../db/dialect';
-import { inTransaction, serialized } from '../db/transaction';
+import { serialized } from '../db/transaction';
 import { JobLease, leaseHolder } from '../jobs/job-lease';
 import type { DataChanges } from '../events';
 import type { Log } from '../log';
@@ -20,32 +19,12 @@ import { encodeRow } from './models/encoders';
 import type { PurchaseSummary } from './models/purchase-summary';
 import { scoreBinary } from './binary-model';
 import type { PredictionKind } from './prediction-kind';
-import type { StoredContribution } from './prediction.entity';
+import { PredictionWriter, type ScoredBatch } from './prediction-writer';
 import { ScoringRunEntity } from './scoring-run.entity';
 import type { TrainingOptions } from './training-options';
 
 const DAY_MS = 86_400_000;
-/** Rows per INSERT: 7 columns × 2,000 stays under both dialects' placeholder limits. */
-const INSERT_ROWS = 2_000;
 const SCORING_LEASE_MS = 30 * 60_000;
-
-/** One pass's results, in customer order. */
-interface Scored {
-  customerIds: number[];
-  scores: number[];
-  contributions: Array<StoredContribution[] | null>;
-}
-
-/** Deciles by rank: 1 for the lowest tenth of scores, 10 for the highest. */
-export function decilesOf(scores: readonly number[]): Uint8Array {
-  const order = scores.map((_, index) => index).sort((a, b) => scores[a] - scores[b]);
-  const deciles = new Uint8Array(scores.length);
-  order.forEach((index, rank) => {
-    deciles[index] = Math.floor((rank * 10) / scores.length) + 1;
-  });
-
-  return deciles;
-}
 
 /** A customer's CLV, or null where a degenerate fit leaves it undefined (the models throw). */
 function valueOrNull(state: ClvModelState, summary: PurchaseSummary): number | null {
@@ -115,11 +94,16 @@ export class ScoringService {
         runs.save(runs.create({ kind, modelVersionId: version.id, startedAt: now, scored: 0 })),
       );
       const drift = new DriftCounter(version.reference as unknown as DriftReference);
-      const scored =
-        kind === 'CLV'
-          ? await this.scoreClv(version, now, drift)
-          : await this.scoreBinary(version, now, drift);
-      await this.replace(kind, version.id, scored, now);
+      const writer = await PredictionWriter.open(this.db, kind, version.id, now);
+      try {
+        await (kind === 'CLV'
+          ? this.scoreClv(version, now, drift, writer)
+          : this.scoreBinary(version, now, drift, writer));
+        await writer.commit();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      }
       this.changes.notify('predictions');
       const report = drift.report();
       await serialized(this.db, () =>
@@ -127,7 +111,7 @@ export class ScoringService {
           { id: run.id },
           {
             finishedAt: new Date(),
-            scored: scored.customerIds.length,
+            scored: writer.count,
             scorePsi: report.scorePsi,
             maxFeaturePsi: report.maxFeaturePsi,
             featurePsi: report.featurePsi,
@@ -146,15 +130,15 @@ export class ScoringService {
     version: ModelVersionEntity,
     now: Date,
     drift: DriftCounter,
-  ): Promise<Scored> {
+    writer: PredictionWriter,
+  ): Promise<void> {
     const state = version.model as unknown as BinaryModelState;
     const options = version.options as unknown as TrainingOptions;
-    const scored: Scored = { customerIds: [], scores: [], contributions: [] };
     for await (const batch of this.features.snapshotBatches({
       ...snapshotRequest(options, state.choice, now, false),
       current: true,
     })) {
-      const scores: number[] = [];
+      const scored: ScoredBatch = { customerIds: [], scores: [], contributions: [] };
       const raws = [];
       for (const row of batch) {
         // With an attribute label, customers already marked churned have nothing to predict.
@@ -167,73 +151,34 @@ export class ScoringService {
         scored.customerIds.push(row.aggregates.customerId);
         scored.scores.push(score);
         scored.contributions.push(topContributions(state, encoded, raw));
-        scores.push(score);
         raws.push(raw);
       }
-      drift.add(scores, raws);
+      writer.add(scored);
+      drift.add(scored.scores, raws);
     }
-
-    return scored;
   }
 
   private async scoreClv(
     version: ModelVersionEntity,
     now: Date,
     drift: DriftCounter,
-  ): Promise<Scored> {
+    writer: PredictionWriter,
+  ): Promise<void> {
     const state = version.model as unknown as ClvModelState;
     const today = Math.floor(now.getTime() / DAY_MS);
-    const scored: Scored = { customerIds: [], scores: [], contributions: [] };
     for await (const batch of this.features.purchaseDayBatches(now)) {
-      const scores: number[] = [];
+      const scored: ScoredBatch = { customerIds: [], scores: [], contributions: [] };
       for (const [customer, summary] of summariesOf(batch, today + 1)) {
         const value = valueOrNull(state, summary);
         if (value !== null) {
           scored.customerIds.push(Number(customer));
           scored.scores.push(value);
           scored.contributions.push(null);
-          scores.push(value);
         }
       }
-      drift.add(scores, []);
+      writer.add(scored);
+      drift.add(scored.scores, []);
     }
-
-    return scored;
-  }
-
-  private async replace(
-    kind: PredictionKind,
-    versionId: number,
-    scored: Scored,
-    now: Date,
-  ): Promise<void> {
-    const deciles = decilesOf(scored.scores);
-    const scoredAt = sqlInstant(this.db, now);
-    await inTransaction(this.db, async (tx) => {
-      await runStatement(tx, 'DELETE FROM predictions WHERE kind = ?', [kind]);
-      for (let start = 0; start < scored.customerIds.length; start += INSERT_ROWS) {
-        const end = Math.min(start + INSERT_ROWS, scored.customerIds.length);
-        const params: unknown[] = [];
-        for (let i = start; i < end; i++) {
-          const contributions = scored.contributions[i];
-          params.push(
-            scored.customerIds[i],
-            kind,
-            versionId,
-            scored.scores[i],
-            deciles[i],
-            contributions ? JSON.stringify(contributions) : null,
-            scoredAt,
-          );
-        }
-        await runStatement(
-          tx,
-          `INSERT INTO predictions (customer_id, kind, model_version_id, score, decile, contributions, scored_at)
-           VALUES ${Array.from({ length: end - start }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          params,
-        );
-      }
-    });
   }
 
   private warnOnDrift(version: ModelVersionEntity, report: DriftReport): void {

@@ -1,5 +1,4 @@
 import { DriftCounter, ReferenceCollector } from '../../../src/predictions/drift';
-import { decilesOf } from '../../../src/predictions/scoring.service';
 
 describe('drift', () => {
   const baseline = () => {
@@ -36,14 +35,5 @@ describe('drift', () => {
     const expected = (1 - 0.1) * Math.log(1 / 0.1) + 9 * (floor - 0.1) * Math.log(floor / 0.1);
 
     expect(counter.report().scorePsi).toBeCloseTo(expected, 6);
-  });
-});
-
-describe('decilesOf', () => {
-  it('ranks scores into tenths, 10 for the highest', () => {
-    const scores = Array.from({ length: 20 }, (_, i) => (i * 7) % 20);
-    const deciles = decilesOf(scores);
-
-    scores.forEach((score, i) => expect(deciles[i]).toBe(Math.floor(score / 2) + 1));
   });
 });
