@@ -7,6 +7,7 @@ import {
   sqlInstant,
   wholeDaysBetween,
 } from '../db/dialect';
+import { analyticalQuery } from '../db/replica';
 import { CHANNELS } from '../interactions/channel';
 import {
   PURCHASE_STATUSES,
@@ -145,7 +146,10 @@ export class FeatureService {
 
   /** The id range of every customer, or null when there are none. */
   private async idRange(): Promise<{ min: number; max: number } | null> {
-    const [row] = await this.db.query('SELECT MIN(id) AS min_id, MAX(id) AS max_id FROM customers');
+    const [row] = await analyticalQuery(
+      this.db,
+      'SELECT MIN(id) AS min_id, MAX(id) AS max_id FROM customers',
+    );
     const min = parseNumber(row?.min_id);
 
     return min === null ? null : { min, max: Number(row.max_id) };
@@ -207,7 +211,9 @@ export class FeatureService {
     const typeCounts = wideRangeReader(this.sizes.typeCountBatch, async (fromId, toId) => {
       const statement = typeCountsStatement(bounds(fromId, toId), request.interactionTypes);
 
-      return rowsById(statement ? await this.db.query(statement.sql, statement.params) : []);
+      return rowsById(
+        statement ? await analyticalQuery(this.db, statement.sql, statement.params) : [],
+      );
     });
 
     return this.byIdRange(async (fromId, toId) => {
@@ -265,7 +271,7 @@ export class FeatureService {
     const entries = await Promise.all(
       Object.entries(statements).map(async ([name, statement]: [string, SqlFragment | null]) => [
         name,
-        statement ? ((await this.db.query(statement.sql, statement.params)) as Row[]) : [],
+        statement ? await analyticalQuery(this.db, statement.sql, statement.params) : [],
       ]),
     );
 
@@ -274,7 +280,8 @@ export class FeatureService {
 
   /** The interaction types most frequent in the year before `before`, most frequent first. */
   async frequentInteractionTypes(before: Date, limit: number): Promise<string[]> {
-    const rows: Array<{ type: string }> = await this.db.query(
+    const rows = await analyticalQuery<{ type: string }>(
+      this.db,
       `SELECT type FROM interactions WHERE occurred_at >= ? AND occurred_at < ?
        GROUP BY type ORDER BY COUNT(*) DESC, type LIMIT ${Math.trunc(limit)}`,
       [sqlInstant(this.db, daysBefore(before, 365)), sqlInstant(this.db, before)],
@@ -291,7 +298,8 @@ export class FeatureService {
     const day = wholeDaysBetween(this.db, "'1970-01-01 00:00:00'", 'o.ordered_at');
 
     return this.byIdRange(async (fromId, toId) => {
-      const rows: Array<Record<string, unknown>> = await this.db.query(
+      const rows = await analyticalQuery(
+        this.db,
         `SELECT o.customer_id, ${day} AS day, SUM(o.amount) AS value
          FROM orders o JOIN customers c ON c.id = o.customer_id
          WHERE o.customer_id BETWEEN ? AND ? AND o.ordered_at < ? AND o.status IN ${PURCHASE_STATUSES}

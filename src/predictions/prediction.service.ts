@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { parseNumber } from '../db/dialect';
+import { onReplica } from '../db/replica';
 import { PredictionEntity } from './prediction.entity';
 import type { PredictionKind } from './prediction-kind';
 import { ScoringRunEntity } from './scoring-run.entity';
@@ -50,10 +51,19 @@ export class PredictionService {
 
   /**
    * Two grouped statements: per decile, then one row of bin counts. Probabilities are binned
-   * over 0–1; CLV over its observed range.
+   * over 0–1; CLV over its observed range. Both read one replica connection when there are
+   * replicas, so that they count the same rows.
    */
-  async distribution(kind: PredictionKind, bins: number): Promise<Distribution> {
-    const deciles: Array<Record<string, unknown>> = await this.db.query(
+  distribution(kind: PredictionKind, bins: number): Promise<Distribution> {
+    return onReplica(this.db, (replica) => this.distributionOn(replica, kind, bins));
+  }
+
+  private async distributionOn(
+    db: EntityManager,
+    kind: PredictionKind,
+    bins: number,
+  ): Promise<Distribution> {
+    const deciles: Array<Record<string, unknown>> = await db.query(
       `SELECT decile, COUNT(*) AS n, MIN(score) AS low, MAX(score) AS high, AVG(score) AS mean
        FROM predictions WHERE kind = ? GROUP BY decile ORDER BY decile`,
       [kind],
@@ -79,7 +89,7 @@ export class PredictionService {
       from: index === 0 ? -Number.MAX_VALUE : lower,
       to: index === bins - 1 ? Number.MAX_VALUE : edges[index + 1],
     }));
-    const [row] = await this.db.query(
+    const [row] = await db.query(
       `SELECT ${bounds
         .map(
           (_, index) => `SUM(CASE WHEN score >= ? AND score < ? THEN 1 ELSE 0 END) AS bin_${index}`,

@@ -3,8 +3,9 @@ import { createConnection } from 'mysql2/promise';
 import type { Config } from '../../../src/config';
 import { databaseFault } from '../../../src/db/faults';
 import { onReplica } from '../../../src/db/replica';
+import { FeatureService } from '../../../src/predictions/feature.service';
 import { freePort, freshDatabase } from '../../support/mariadb-server';
-import { createCustomers } from '../support/factories';
+import { createCustomers, insertPredictions } from '../support/factories';
 import { sample } from '../support/prometheus';
 import { mysqlAvailable, startTestPulse, type TestPulse } from '../support/start-pulse';
 
@@ -178,6 +179,28 @@ describeMysql('read replicas', () => {
     }
     const list = await pulse.query<{ customers: { totalCount: number } }>(CUSTOMERS);
     expect(list.data?.customers.totalCount).toBe(BEFORE_SNAPSHOT + AFTER_SNAPSHOT + 1);
+  });
+
+  it('reads prediction features and the prediction distribution on the replica, behind the primary', async () => {
+    // The replica caught up before the last test created one more customer on the primary.
+    const features = new FeatureService(pulse.app.db).snapshotBatches({
+      snapshot: new Date(),
+      population: 'ALL',
+      labelDays: null,
+      activeDays: 365,
+      interactionTypes: ['page_view'],
+    });
+    let read = 0;
+    for await (const batch of features) {
+      read += batch.length;
+    }
+    expect(read).toBe(BEFORE_SNAPSHOT + AFTER_SNAPSHOT);
+    const [{ id }] = await pulse.app.db.query('SELECT MAX(id) AS id FROM customers');
+    await insertPredictions(pulse, Number(id), { CHURN: 0.4 });
+    const distribution = await pulse.query<{ predictionDistribution: { count: number } }>(
+      '{ predictionDistribution(kind: CHURN) { count } }',
+    );
+    expect(distribution.data?.predictionDistribution.count).toBe(0);
   });
 
   it('applies the statement time limit to replica connections too', async () => {
