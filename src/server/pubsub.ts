@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { PubSub } from 'type-graphql';
 import type { Config } from '../config';
 import type { Log } from '../log';
@@ -12,10 +12,22 @@ export interface PulsePubSub {
   close(): Promise<void>;
 }
 
+// Longest a publish may wait for a Redis that accepts connections but does not answer. Nothing
+// awaits a publish (requests never wait on one); the bound makes a hung Redis drop events with a
+// warning, as an unreachable one does, instead of leaving them pending until it answers.
+const PUBLISH_TIMEOUT_MS = 1_000;
+// While Redis is away, one warning per minute says how many events were dropped so far.
+const WARN_INTERVAL_MS = 60_000;
+
 /**
  * In-process pub/sub, or, with `REDIS_URL`, one whose events travel through Redis channels so
  * that an event published on any instance reaches the subscribers of every instance (the
  * publishing one included: it hears its own event back from Redis, exactly once).
+ *
+ * While Redis is unreachable, requests go on: a publish is dropped at once with a warning (live
+ * delivery is best effort; alert events are stored first, and `alertEvents(since)` replays
+ * them), subscribing waits for Redis, and both connections come back by themselves with their
+ * channels subscribed again.
  */
 export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): PulsePubSub {
   if (!config.redisUrl) {
@@ -26,26 +38,100 @@ export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): P
     return { pubSub: createPubSub({ eventTarget }), close: async () => undefined };
   }
   // A connection in subscriber mode can issue no other command, so publishing needs its own.
-  const publishClient = connect(config.redisUrl, 'publish', log);
-  const subscribeClient = connect(config.redisUrl, 'subscribe', log);
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const publishClient = connect(config.redisUrl, 'publish', log, {
+    // ioredis would otherwise queue a publish while disconnected, fail it after 20 reconnection
+    // attempts (about 10 s), or send it, out of date, when Redis returns.
+    enableOfflineQueue: false,
+    commandTimeout: PUBLISH_TIMEOUT_MS,
+  });
+  const subscribeClient = connect(config.redisUrl, 'subscribe', log, {
+    // SUBSCRIBE and UNSUBSCRIBE wait for Redis however long it is away: one failed after 20
+    // attempts would leave this instance deaf to its channel until its last subscriber left.
+    maxRetriesPerRequest: null,
+  });
+  let closing = false;
+  let dropped = 0;
+  let lastWarningMs = -Infinity;
+  publishClient.on('ready', () => {
+    if (dropped > 0) {
+      log.info('Redis is back: subscription events are published again', { dropped });
+    }
+    dropped = 0;
+    lastWarningMs = -Infinity;
+  });
+  // createRedisEventTarget (3.x) calls publish on one client, and on('message'), subscribe and
+  // unsubscribe on the other, without handling the promises they return: a rejection would be
+  // unhandled, which ends a Node process. It gets these adapters, which handle every failure.
+  const publisher = {
+    publish: (channel: string, message: string) =>
+      publishClient.publish(channel, message).catch((error: Error) => {
+        dropped += 1;
+        if (Date.now() - lastWarningMs >= WARN_INTERVAL_MS) {
+          lastWarningMs = Date.now();
+          log.warn('Redis is unreachable: subscription events are dropped', {
+            topic: channel,
+            dropped,
+            error: error.message,
+          });
+        }
+      }),
+  };
+  const unlessClosing = (error: Error) => {
+    if (!closing) {
+      log.warn('Redis subscription change failed', { error: error.message });
+    }
+  };
+  const subscriber = {
+    on: (event: 'message', listener: (channel: string, message: string) => void) => {
+      subscribeClient.on(event, listener);
+
+      return subscriber;
+    },
+    subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(unlessClosing),
+    unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(unlessClosing),
+  };
+  const eventTarget = createRedisEventTarget({
+    publishClient: publisher as unknown as Redis,
+    subscribeClient: subscriber as unknown as Redis,
+  });
 
   return {
     pubSub: createPubSub({ eventTarget }),
     close: async () => {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      closing = true;
+      await Promise.allSettled([disconnect(publishClient), disconnect(subscribeClient)]);
     },
   };
 }
 
-function connect(url: string, role: string, log: Log): Redis {
-  const client = new Redis(url);
-  // ioredis reconnects by itself and re-subscribes its channels; an unhandled 'error' would
-  // crash the process, so an outage is logged instead (events published meanwhile are lost:
-  // durable consumers resume from the database, see alertEvents' `since`).
-  client.on('error', (error: Error) =>
-    log.warn('redis pub/sub connection failed', { role, error: error.message }),
-  );
+function connect(url: string, role: string, log: Log, options: RedisOptions): Redis {
+  const client = new Redis(url, options);
+  // ioredis reconnects by itself (every 2 s at most) and subscribes its channels again. An
+  // unhandled 'error' would crash the process, so an outage is logged instead: once when it
+  // begins and once when it ends, not at every reconnection attempt.
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) {
+      down = true;
+      log.warn('Redis pub/sub connection failed', { role, error: error.message });
+    }
+  });
+  client.on('ready', () => {
+    if (down) {
+      down = false;
+      log.info('Redis pub/sub connection is back', { role });
+    }
+  });
 
   return client;
+}
+
+async function disconnect(client: Redis): Promise<void> {
+  // QUIT waits for its turn behind queued commands, which wait for Redis: while Redis is away
+  // that would hold shutdown until it came back.
+  if (client.status === 'ready') {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
 }
