@@ -4,6 +4,7 @@ import { Role, ROLES } from './auth/principal';
 import { isTimeZone } from './kpis/periods';
 import type { BucketPolicy } from './ratelimit/token-bucket';
 import type { LifecycleThresholds } from './segments/lifecycle';
+import { DAY_MS } from './time';
 
 /** Every setting Pulse reads, parsed and validated once at start-up. */
 export interface Config {
@@ -204,7 +205,7 @@ export function readDatabase(env: Env): DatabaseConfig {
       type: 'mysql',
       ...server,
       poolSize: readInt(env, 'PULSE_DB_POOL_SIZE', 10, 1, 500),
-      statementTimeoutMs: readInt(env, 'PULSE_DB_STATEMENT_TIMEOUT_MS', 60_000, 0, 86_400_000),
+      statementTimeoutMs: readInt(env, 'PULSE_DB_STATEMENT_TIMEOUT_MS', 60_000, 0, DAY_MS),
       queueLimit: readInt(env, 'PULSE_DB_QUEUE_LIMIT', 100, 1, 100_000),
       replicaUrls: readReplicaUrls(env),
     };

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { parseNumber, sqlInstant } from '../db/dialect';
 import { analyticalQuery } from '../db/replica';
+import { DAY_MS } from '../time';
 
 /** Days of traffic the duration estimate averages over. */
 export const TRAFFIC_WINDOW_DAYS = 28;
@@ -18,7 +19,7 @@ export class PlanService {
     trafficShare: number,
     now = new Date(),
   ): Promise<number> {
-    const from = sqlInstant(this.db, new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * 86_400_000));
+    const from = sqlInstant(this.db, new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * DAY_MS));
     const to = sqlInstant(this.db, now);
     // EXISTS per customer rides the customer/time indexes and counts each customer once.
     const [row] = await analyticalQuery(

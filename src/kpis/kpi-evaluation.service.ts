@@ -8,6 +8,7 @@ import { type KpiUpdatedPayload, KpiTopic } from './kpi.topics';
 import type { KpiValuesService } from './kpi-values.service';
 import { hasDenominator, type Metric, valueOf } from './metrics';
 import { type PeriodSpan, periodsBetween } from './periods';
+import { DAY_MS } from '../time';
 
 /** One recomputed value of a KPI. */
 export interface EvaluatedValue {
@@ -89,7 +90,7 @@ export class KpiEvaluationService {
       ? new Date(
           Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - historyMonths, now.getUTCDate()),
         )
-      : new Date(now.getTime() - lateDataDays * 86_400_000);
+      : new Date(now.getTime() - lateDataDays * DAY_MS);
     // `to` just after now, so that the open period is one of them.
     let spans = periodsBetween(
       from,

@@ -10,6 +10,7 @@ import { KpiValueEntity } from './kpi-value.entity';
 import { KpiEntity, type TargetDirection } from './kpi.entity';
 import { type KpiScope, type Metric, validateMetric } from './metrics';
 import { type Period, type PeriodSpan, periodsBetween } from './periods';
+import { DAY_MS } from '../time';
 
 /** Fields of a new KPI. */
 export interface KpiData {
@@ -171,7 +172,7 @@ export class KpiService {
     if (to.getTime() <= from.getTime()) {
       throw badInput('to must be after from', 'to');
     }
-    if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
+    if (to.getTime() - from.getTime() > maxDays * DAY_MS) {
       throw badInput(`from and to may be at most ${maxDays} days apart`, 'to');
     }
   }

@@ -13,13 +13,13 @@ import { fitGammaGamma, type GammaGammaParams } from './models/gamma-gamma';
 import { type PurchaseSummary, summarizePurchases } from './models/purchase-summary';
 import type { TrainingOptions } from './training-options';
 import type { TrainedModel, TrainingReport } from './trained-model';
+import { DAY_MS } from '../time';
 
 // Trains the CLV model: BG/NBD for the number of repeat purchases and Gamma-Gamma for their
 // value, in weeks, from purchases merged per customer and day. The out-of-time check fits on
 // the history up to one horizon ago and compares the purchases it expected in the horizon with
 // those that happened; the stored model is then fitted on the whole history.
 
-const DAY_MS = 86_400_000;
 const WEEK_DAYS = 7;
 const WEEKS_PER_MONTH = 365.25 / 12 / WEEK_DAYS;
 const MIN_REPEAT_BUYERS = 20;

@@ -1,11 +1,10 @@
 import { CHANNELS } from '../interactions/channel';
 import type { FeatureSpec, RawValue } from './models/encoders';
+import { DAY_MS } from '../time';
 
 // The features every churn and propensity model sees, computed as of a snapshot instant from
 // events strictly before it (feature-sql.ts), plus chosen custom attributes. Counts and money
 // are heavy-tailed, so the model reads them through log1p; the API shows the raw values.
-
-const DAY_MS = 86_400_000;
 
 /** A custom attribute used as a feature: `path` in the customer's attributes. */
 export interface AttributeFeature {

@@ -18,8 +18,7 @@ import {
   typeCountsStatement,
 } from './feature-sql';
 import type { SnapshotAggregates } from './feature-set';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time';
 
 /** Customers per statement: the batch a training or scoring pass holds at once. */
 export const FEATURE_BATCH = 5_000;

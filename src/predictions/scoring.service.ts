@@ -22,8 +22,8 @@ import type { PredictionKind } from './prediction-kind';
 import { PredictionWriter, type ScoredBatch } from './prediction-writer';
 import { ScoringRunEntity } from './scoring-run.entity';
 import type { TrainingOptions } from './training-options';
+import { DAY_MS } from '../time';
 
-const DAY_MS = 86_400_000;
 const SCORING_LEASE_MS = 30 * 60_000;
 
 /** A customer's CLV, or null where a degenerate fit leaves it undefined (the models throw). */

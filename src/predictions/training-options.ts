@@ -2,6 +2,7 @@ import { badInput } from '../errors';
 import { attributePath } from '../segments/rule-input';
 import type { AttributeFeature } from './feature-set';
 import { ALGORITHMS_BY_KIND, type ModelAlgorithm, type PredictionKind } from './prediction-kind';
+import { DAY_MS } from '../time';
 
 // A training request as given, checked and completed with defaults. The result is stored with
 // the model version, so that scoring reads features the same way and a run can be repeated.
@@ -159,8 +160,6 @@ export function trainingOptions(request: TrainingRequest): TrainingOptions {
     seed: integer(request.seed, 1, 0, 2 ** 31 - 1, 'input.seed'),
   };
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The snapshot instants of a behavioural model trained at `now`. The out-of-time snapshot is

@@ -30,6 +30,7 @@ import type {
   DemoOrderRow,
   DemoOrderStatus,
 } from './demo-rows';
+import { DAY_MS } from '../time';
 
 // The demo data set, generated as plain rows (no database here). Every customer draws from a
 // generator seeded by (seed, customer index) alone, so a customer's rows do not depend on the
@@ -47,7 +48,6 @@ export const DEMO_START = new Date('2025-05-01T00:00:00.000Z');
 export const DEMO_SEED = 42;
 export const DEMO_CUSTOMERS = 2000;
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
@@ -57,7 +57,7 @@ const SMS_CAMPAIGNS = campaignDates(new Date('2025-05-08T17:00:00Z'), 28);
 
 function campaignDates(first: Date, everyDays: number): Array<{ id: string; at: number }> {
   const dates = [];
-  for (let at = first.getTime(); at <= DEMO_END.getTime(); at += everyDays * DAY) {
+  for (let at = first.getTime(); at <= DEMO_END.getTime(); at += everyDays * DAY_MS) {
     dates.push({ id: new Date(at).toISOString().slice(0, 10), at });
   }
 
@@ -175,7 +175,7 @@ function drawProfile(random: Random): Profile {
   const country = random.weighted(COUNTRIES, COUNTRY_WEIGHTS);
   // Ages 18–80 at DEMO_END, centred on the early forties as in most retail customer bases.
   const age = Math.min(80, Math.max(18, random.normal(41, 14)));
-  const birth = new Date(DEMO_END.getTime() - age * 365.25 * DAY);
+  const birth = new Date(DEMO_END.getTime() - age * 365.25 * DAY_MS);
   // Real customer bases are incomplete: some phones and birth dates are missing.
   const hasPhone = random.chance(0.9);
   const hasBirthDate = random.chance(0.92);
@@ -227,9 +227,9 @@ function drawLatent(
   // Quiet customers: only those with 75+ days of history can show a detectable silence, which
   // lasts at least 30 days before DEMO_END; about a quarter of all customers end up quiet.
   const tenure = end - start;
-  const churns = tenure > 75 * DAY && random.chance(0.31);
+  const churns = tenure > 75 * DAY_MS && random.chance(0.31);
   const churnedAt = churns
-    ? atSecond(start + 14 * DAY + random.float() * (tenure - 44 * DAY))
+    ? atSecond(start + 14 * DAY_MS + random.float() * (tenure - 44 * DAY_MS))
     : null;
 
   return {
@@ -339,8 +339,8 @@ class Timeline {
    * in the first month after sign-up, fading over the six weeks before going quiet.
    */
   private intensity(at: number): number {
-    const fresh = at - this.start < 30 * DAY ? 1.6 : 1;
-    const fading = this.latent.churnedAt && this.latent.activeUntil - at < 42 * DAY ? 0.35 : 1;
+    const fresh = at - this.start < 30 * DAY_MS ? 1.6 : 1;
+    const fading = this.latent.churnedAt && this.latent.activeUntil - at < 42 * DAY_MS ? 0.35 : 1;
 
     return fresh * fading;
   }
@@ -353,12 +353,12 @@ class Timeline {
     }
     const peak = 1.6;
     // Thinning: draw at the peak rate, keep each instant with probability intensity / peak.
-    let at = this.start + this.random.exponential(DAY / (perDay * peak));
+    let at = this.start + this.random.exponential(DAY_MS / (perDay * peak));
     while (at <= this.latent.activeUntil) {
       if (this.random.chance(this.intensity(at) / peak)) {
         times.push(atSecond(at).getTime());
       }
-      at += this.random.exponential(DAY / (perDay * peak));
+      at += this.random.exponential(DAY_MS / (perDay * peak));
     }
 
     return times;
@@ -499,7 +499,7 @@ class Timeline {
       });
     }
     // NPS: asked every 90 days after sign-up; about a quarter answer.
-    for (let at = this.start + 90 * DAY; at <= this.latent.activeUntil; at += 90 * DAY) {
+    for (let at = this.start + 90 * DAY_MS; at <= this.latent.activeUntil; at += 90 * DAY_MS) {
       if (!r.chance(0.27)) {
         continue;
       }
@@ -632,14 +632,14 @@ class Timeline {
     const problem = status === 'REFUNDED' || status === 'CANCELLED';
     if (r.chance(problem ? 0.6 : 0.04)) {
       const topic = status === 'REFUNDED' ? 'returns' : r.pick(['delivery', 'billing'] as const);
-      this.ticket(at + r.int(1, 10) * DAY, topic, problem ? 'high' : undefined);
+      this.ticket(at + r.int(1, 10) * DAY_MS, topic, problem ? 'high' : undefined);
     }
   }
 
   private orderStatus(at: number): { status: DemoOrderStatus; updatedAt: number } {
     const r = this.random;
     // Orders of the last two days are mostly not yet paid; older ones settled long ago.
-    const recent = DEMO_END.getTime() - at < 2 * DAY;
+    const recent = DEMO_END.getTime() - at < 2 * DAY_MS;
     const status = r.weighted<DemoOrderStatus>(
       ['PAID', 'PLACED', 'REFUNDED', 'CANCELLED'],
       recent ? [35, 65, 0, 0] : [87, 2, 6, 5],
@@ -647,7 +647,8 @@ class Timeline {
     if (status !== 'REFUNDED' && status !== 'CANCELLED') {
       return { status, updatedAt: at };
     }
-    const later = at + r.int(status === 'REFUNDED' ? 3 : 0, status === 'REFUNDED' ? 30 : 2) * DAY;
+    const later =
+      at + r.int(status === 'REFUNDED' ? 3 : 0, status === 'REFUNDED' ? 30 : 2) * DAY_MS;
 
     return { status, updatedAt: Math.min(later + r.int(0, 3600) * 1000, DEMO_END.getTime()) };
   }

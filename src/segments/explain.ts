@@ -19,6 +19,7 @@ import type {
   SegmentDefinition,
   ValueCondition,
 } from './rule-definition';
+import { DAY_MS } from '../time';
 
 // Why a customer is or is not in a segment: every node of the rule with whether it holds and,
 // for conditions, the value seen. All conditions are evaluated by ONE statement for the one
@@ -59,7 +60,6 @@ export interface ExplainQuery extends SqlFragment {
   leaves: Leaf[];
 }
 
-const DAY_MS = 86_400_000;
 const ROOT = 'definition';
 
 /**

@@ -1,6 +1,5 @@
 import { LifecycleStage } from './lifecycle-stage';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time';
 
 /** Day counts that separate the lifecycle stages (PULSE_LIFECYCLE_* settings). */
 export interface LifecycleThresholds {

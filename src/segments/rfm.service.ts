@@ -3,8 +3,7 @@ import { runStatement, sqlInstant, wholeDaysBetween } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { rfmGroupCaseSql } from './rfm';
 import { CustomerRfmEntity } from './rfm.entity';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time';
 
 export class RfmService {
   constructor(

@@ -17,6 +17,7 @@ import {
 } from './rule-definition';
 import { compilePrediction } from './prediction-condition';
 import { jsonPath } from './rule-tree';
+import { DAY_MS } from '../time';
 
 // Compiles a validated definition to one boolean SQL expression over `customers c`. Every
 // value, JSON path and LIKE pattern is a bound parameter: the only text that reaches the SQL is
@@ -42,8 +43,6 @@ export type ConditionNode = Exclude<
   RuleNode,
   { all: unknown } | { any: unknown } | { not: unknown }
 >;
-
-const DAY_MS = 86_400_000;
 
 /** Boolean SQL over customers alias `c` with `?` placeholders, true exactly for the members. */
 export function compileDefinition(

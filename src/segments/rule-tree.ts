@@ -36,6 +36,7 @@ import {
   type RuleNode,
   type SegmentDefinition,
 } from './rule-definition';
+import { DAY_MS } from '../time';
 
 // The one validator every rule definition passes before it is stored, previewed or compiled
 // (the types are in rule-definition.ts). Semantics
@@ -513,7 +514,7 @@ function parseWindow(input: unknown, field: string): RuleWindow {
   if (span <= 0) {
     throw badInput('from must be before to', field);
   }
-  if (span > MAX_DAYS * 86_400_000) {
+  if (span > MAX_DAYS * DAY_MS) {
     throw badInput(`a window spans at most ${MAX_DAYS} days`, field);
   }
 
