@@ -12,10 +12,14 @@ subscribe('http.server.request.start', (message) => {
   received += 1;
   open.add((message as { response: ServerResponse }).response);
 });
+// Answered responses leave at once, or a long run would keep every one of them alive.
+subscribe('http.server.response.finish', (message) => {
+  open.delete((message as { response: ServerResponse }).response);
+});
 
 export function requestCounters(): { received: number; inFlight: number } {
   for (const response of open) {
-    // Set by end() even when the client has already gone, unlike the 'finish' event.
+    // Responses to clients that had gone never finish; end() still marks them ended.
     if (response.writableEnded) {
       open.delete(response);
     }

@@ -34,7 +34,9 @@ export function forkServer(
   execArgv: string[] = [],
 ): Promise<ServerProcess> {
   const child = fork(path.join(__dirname, script), {
-    env: { ...process.env, ...env },
+    // As .env.example runs Pulse. graphql-js reads NODE_ENV itself and, unless it is
+    // "production", adds a cross-realm check to every failed instanceof.
+    env: { NODE_ENV: 'production', ...process.env, ...env },
     execArgv,
     serialization: 'advanced',
   });
@@ -61,4 +63,19 @@ export function forkServer(
       });
     });
   });
+}
+
+/**
+ * The server's counters once it has ended every request. autocannon stops waiting when its time
+ * is up, while requests already sent still run: their statements and CPU belong to the run that
+ * sent them, and the next run (or the server's stop) must not overlap them.
+ */
+export async function settled(server: ServerProcess): Promise<ServerStats> {
+  for (;;) {
+    const stats = await server.stats();
+    if (stats.inFlight === 0) {
+      return stats;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
