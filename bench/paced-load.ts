@@ -34,6 +34,14 @@ export async function pacedLoad(
   const latencies: number[] = [];
   let failures = 0;
   const requests: Array<Promise<void>> = [];
+  // Each kind of failure is said once: a failure must not pass unexplained.
+  const reported = new Set<string>();
+  const report = (reason: string) => {
+    if (!reported.has(reason)) {
+      reported.add(reason);
+      console.error(`paced load: ${reason}`);
+    }
+  };
   for (let n = 0; n < total; n += 1) {
     const scheduled = started + (n * 1000) / options.rate;
     await new Promise((resolve) => setTimeout(resolve, scheduled - performance.now()));
@@ -47,11 +55,13 @@ export async function pacedLoad(
             latencies.push(performance.now() - scheduled);
           } else {
             failures += 1;
+            report(`${scenario.slug}: status ${status}: ${text.slice(0, 300)}`);
           }
           options.onResponse?.(answered);
         },
-        () => {
+        (error: Error) => {
           failures += 1;
+          report(`${scenario.slug}: ${error.message}`);
           options.onResponse?.(false);
         },
       ),
