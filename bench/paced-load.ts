@@ -91,7 +91,16 @@ function send(
       );
       response.on('error', reject);
     });
-    outgoing.on('error', reject);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed after its idle timeout, just as this request
+      // took it: the request never reached the server, so it is sent again (the retry Node's
+      // documentation of `reusedSocket` gives).
+      if (outgoing.reusedSocket && error.code === 'ECONNRESET') {
+        send(agent, url, headers, body).then(resolve, reject);
+      } else {
+        reject(error);
+      }
+    });
     outgoing.end(body);
   });
 }
