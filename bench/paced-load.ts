@@ -92,9 +92,9 @@ function send(
       response.on('error', reject);
     });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      // A kept-alive connection the server closed after its idle timeout, just as this request
-      // took it: the request never reached the server, so it is sent again (the retry Node's
-      // documentation of `reusedSocket` gives).
+      // A kept-alive connection the server closed after its idle timeout just as this request
+      // took it. Node's documentation of `reusedSocket` suggests sending again, which these
+      // reads allow.
       if (outgoing.reusedSocket && error.code === 'ECONNRESET') {
         send(agent, url, headers, body).then(resolve, reject);
       } else {
