@@ -46,7 +46,7 @@ interface Run {
   p99: number;
   failures: number;
   statementsPerRequest: number;
-  /** CPU the server process spent per answered request: its share of the two cores. */
+  /** CPU the server process spent per request it received: its share of the two cores. */
   cpuMsPerRequest: number;
   rssMb: number;
 }

@@ -41,12 +41,12 @@ const pool = createPool({
 });
 
 /** Per scenario slug: the captured customer, and the statements of each wave. */
-let waves = new Map<string, { customerId: number; waves: CapturedStatement[][] }>();
+let plans = new Map<string, { customerId: number; waves: CapturedStatement[][] }>();
 let statementsRun = 0;
 const reportedErrors = new Set<string>();
 
 async function replay(slug: string, customerId: number): Promise<unknown[]> {
-  const plan = waves.get(slug);
+  const plan = plans.get(slug);
   if (!plan) {
     throw new Error(`no plan for "${slug}"`);
   }
@@ -108,7 +108,7 @@ function requiredEnv(name: string): string {
 const server = createServer((request, response) => void handle(request, response));
 process.on('message', (message: { type: string; plans?: Record<string, ReplayPlan> }) => {
   if (message.type === 'plans' && message.plans) {
-    waves = new Map(
+    plans = new Map(
       Object.entries(message.plans).map(([slug, plan]) => [
         slug,
         { customerId: plan.customerId, waves: inWaves(plan.statements) },
