@@ -2,6 +2,7 @@ import { createLog } from '../src/log';
 import { DEMO_END } from '../src/seed/demo-data';
 import type { ExperimentEntity } from '../src/experiments/experiment.entity';
 import { createServices, type Services } from '../src/services';
+import { DAY_MS } from '../src/time';
 import { openSeeded, printTable } from './database';
 
 // Experiment results timing (issue 6): 4 variants and 3 metrics (add-to-cart conversion from the
@@ -9,7 +10,6 @@ import { openSeeded, printTable } from './database';
 // exposed 60 days before the end of the demo data. Target: results under 2 seconds.
 const RUNS = 5;
 const KEY = 'bench_experiment';
-const DAY = 86_400_000;
 
 export async function experimentBench(url: string, customers: number): Promise<void> {
   const db = await openSeeded(url, customers, createLog('warn'));
@@ -47,7 +47,7 @@ export async function experimentBench(url: string, customers: number): Promise<v
 }
 
 /** When the bench experiments expose their customers: 60 days before the end of the demo data. */
-export const BENCH_EXPOSED_AT = new Date(DEMO_END.getTime() - 60 * DAY);
+export const BENCH_EXPOSED_AT = new Date(DEMO_END.getTime() - 60 * DAY_MS);
 
 /**
  * A RUNNING experiment (4 variants, the 3 metrics named at the top of this file) under `key`, replacing one of that key.
