@@ -178,6 +178,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return createContext(services, principal, requestId, options.loaderOptions, trace);
       },
     });
+    // Answers carry personal data: no shared or browser cache may keep them.
+    response.setHeader('cache-control', 'no-store');
     for (const [name, value] of result.headers) {
       response.setHeader(name, value);
     }

@@ -37,6 +37,12 @@ describeEachDialect('server', (pulse) => {
       const response = await fetch(`${baseUrl(pulse())}/elsewhere`);
       expect(response.status).toBe(404);
     });
+
+    it('tells caches to keep no GraphQL answer: they carry personal data', async () => {
+      const response = await pulse().query('{ customers(first: 1) { totalCount } }');
+      expect(response.status).toBe(200);
+      expect(response.headers?.get('cache-control')).toBe('no-store');
+    });
   });
 
   describe('request ids', () => {
