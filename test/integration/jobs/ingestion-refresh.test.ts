@@ -1,7 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeEachDialect } from '../support/dialects';
 import { createCustomers } from '../support/factories';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const CREATE = `mutation($input: CreateSegmentInput!) { createSegment(input: $input) { segment { id } } }`;
 const REFRESHES = `query($id: ID!) {

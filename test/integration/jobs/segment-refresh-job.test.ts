@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobLease } from '../../../src/jobs/job-lease';
 import {
   type BackgroundTrigger,
@@ -6,8 +7,6 @@ import {
 } from '../../../src/jobs/segment-refresh.job';
 import { createLog } from '../../../src/log';
 import { describeEachDialect } from '../support/dialects';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachDialect('segment refresh job', (pulse) => {
   const jobs: SegmentRefreshJob[] = [];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { createConnection } from 'mysql2/promise';
@@ -36,8 +37,6 @@ const PERIOD_MS = 3000;
 // Longer than ioredis' 20 reconnection attempts (about 10.5 s), after which a client fails the
 // commands it queued meanwhile: that must not end the process.
 const OUTAGE_MS = 12_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
   const started = Date.now();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { createConnection } from 'mysql2/promise';
@@ -45,8 +46,6 @@ async function asKey(instance: PulseProcess, key: string, query: string) {
 
   return (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Two Pulse processes and Redis on one MariaDB database, as operators run them behind a load
 // balancer.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLog } from '../../../src/log';
 import { createPulsePubSub, type PulsePubSub } from '../../../src/server/pubsub';
 import { freePort } from '../../support/mariadb-server';
@@ -12,8 +13,6 @@ const DROPPED = 'Redis is unreachable: subscription events are dropped';
 const PAST_TWENTY_ATTEMPTS_MS = 11_500;
 
 const describeRedis = redisAvailable() ? describe : describe.skip;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeRedis('createPulsePubSub with Redis', () => {
   let redis: LocalRedis;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { fromGlobalId } from '../../../src/graphql/global-id';
@@ -14,8 +15,6 @@ const UPSERT = `mutation($input: UpsertCustomersInput!) {
 const RENAME = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { name } } }`;
 const PAGE = '{ customers(first: 1) { totalCount } }';
 const DRAIN_MS = 1500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A subscription held open, and the close code its socket will get from the server. */
 async function openSubscription(instance: PulseProcess): Promise<{ closed: Promise<number> }> {
