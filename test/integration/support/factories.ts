@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
+import { ORDER_COLUMNS } from '../../../src/orders/order.service';
 import type { TestPulse } from './start-pulse';
 
 let sequence = 0;
@@ -79,16 +80,7 @@ export async function insertOrderRows(
   await insertSkippingDuplicates(
     manager,
     'orders',
-    [
-      'customer_id',
-      'client_order_id',
-      'ordered_at',
-      'amount',
-      'currency',
-      'status',
-      'created_at',
-      'updated_at',
-    ],
+    ORDER_COLUMNS,
     rows.map((row) => [
       row.customerId,
       row.clientOrderId,
