@@ -13,12 +13,26 @@ export interface FieldProblem {
  * Validates every argument with class-validator and reports each bad field by its full path
  * (`input.customers[3].email`). type-graphql's own validation does not know the argument's
  * name; the resolver's field definition does, so it is looked up there.
+ *
+ * A list repeats its items' arguments (`interactions(first: 5)` for each of 50 customers) and
+ * the items' resolvers run together, so one check per argument name, class and value serves a
+ * whole request: class-validator's answer cannot differ, and checking 100 equal arguments took
+ * 12 % of the CPU of a page of 50 customers.
  */
-export const validateArgument: ValidatorFn = async (value, type, resolverData) => {
+export const validateArgument: ValidatorFn = (value, type, resolverData) => {
   if (value === null || value === undefined || typeof type !== 'function') {
     return;
   }
   const argName = argumentName(resolverData, (type as { name: string }).name);
+  const checks = checksOf(resolverData.context as object, type);
+  const key = `${argName}:${JSON.stringify(value)}`;
+  const check = checks.get(key) ?? checkArgument(value, argName);
+  checks.set(key, check);
+
+  return check;
+};
+
+async function checkArgument(value: unknown, argName: string): Promise<void> {
   const problems: FieldProblem[] = [];
   const values: unknown[] = Array.isArray(value) ? value : [value];
   for (const [index, item] of values.entries()) {
@@ -37,7 +51,19 @@ export const validateArgument: ValidatorFn = async (value, type, resolverData) =
       problems,
     });
   }
-};
+}
+
+/** Checks made for each request (its context), by argument class, then name and value. */
+const checksByRequest = new WeakMap<object, Map<Function, Map<string, Promise<void>>>>();
+
+function checksOf(context: object, type: Function): Map<string, Promise<void>> {
+  const byType = checksByRequest.get(context) ?? new Map<Function, Map<string, Promise<void>>>();
+  checksByRequest.set(context, byType);
+  const checks = byType.get(type) ?? new Map<string, Promise<void>>();
+  byType.set(type, checks);
+
+  return checks;
+}
 
 function argumentName(resolverData: ResolverData, typeName: string): string {
   const info = resolverData.info as GraphQLResolveInfo;
