@@ -3,7 +3,13 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { loadConfig } from '../../../src/config';
 
-const README = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+const ROOT = path.join(__dirname, '../../..');
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const START_SCRIPT = (
+  JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start;
 
 interface Service {
   image?: string;
@@ -43,6 +49,12 @@ describe('the compose example in README', () => {
     const proxy = services.proxy.command?.join(' ') ?? '';
     for (const [name, service] of instances) {
       expect(proxy).toContain(`${name}:${service.environment?.PORT}`);
+    }
+  });
+
+  it('runs each instance as `npm start` does, Node flags included', () => {
+    for (const [, service] of instances) {
+      expect(service.command?.join(' ')).toBe(START_SCRIPT);
     }
   });
 
