@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
 import { containsPattern, uniqueViolation } from '../db/dialect';
+import { selectEntities } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
@@ -95,9 +96,8 @@ export class CustomerService {
   ) {}
 
   async get(id: number): Promise<CustomerEntity> {
-    const customer =
-      (await this.db.getRepository(CustomerEntity).findOneBy({ id, deletedAt: IsNull() })) ??
-      (await this.survivorsOf([id])).get(id);
+    const [live] = await this.liveByIds([id]);
+    const customer = live ?? (await this.survivorsOf([id])).get(id);
     if (!customer) {
       throw notFound(`Customer ${id}`, 'id');
     }
@@ -107,7 +107,14 @@ export class CustomerService {
 
   /** Live (not deleted) customers among `ids`, in no particular order. */
   liveByIds(ids: readonly number[]): Promise<CustomerEntity[]> {
-    return this.db.getRepository(CustomerEntity).findBy({ id: In([...ids]), deletedAt: IsNull() });
+    return selectEntities(
+      this.db,
+      CustomerEntity,
+      'WHERE t.id IN (:...ids) AND t.deleted_at IS NULL',
+      {
+        ids: [...ids],
+      },
+    );
   }
 
   /** The live customer with this external id, or the survivor it was merged into. */
@@ -379,7 +386,9 @@ export class CustomerService {
 
   /** Consents of customers, keyed by customer id (for the per-request loader). */
   consentsOf(customerIds: readonly number[]): Promise<ConsentEntity[]> {
-    return this.db.getRepository(ConsentEntity).findBy({ customerId: In([...customerIds]) });
+    return selectEntities(this.db, ConsentEntity, 'WHERE t.customer_id IN (:...customerIds)', {
+      customerIds: [...customerIds],
+    });
   }
 
   /** Consents of the live (not deleted, not erased) customers among `customerIds`, in one query. */

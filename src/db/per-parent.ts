@@ -1,4 +1,5 @@
-import type { ObjectLiteral, Repository } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { selectEntities } from './entity-select';
 
 export interface LatestPerParentQuery {
   /** Column holding the parent id, e.g. `customer_id`. */
@@ -19,14 +20,16 @@ export interface LatestPerParentQuery {
  * Rows come back grouped by parent, newest first.
  */
 export async function latestPerParent<T extends ObjectLiteral>(
-  repository: Repository<T>,
+  db: DataSource,
+  entity: EntityTarget<T>,
   query: LatestPerParentQuery,
 ): Promise<T[]> {
   if (query.parentIds.length === 0) {
     return [];
   }
-  const table = repository.metadata.tableName;
-  const order = query.orderColumns.map((column) => `x.${column} DESC`).join(', ');
+  const table = db.getMetadata(entity).tableName;
+  const order = (alias: string) =>
+    query.orderColumns.map((column) => `${alias}.${column} DESC`).join(', ');
   const conditions = [
     `x.${query.parentColumn} IN (:...parentIds)`,
     ...query.where.map((w) => w.sql),
@@ -36,17 +39,16 @@ export async function latestPerParent<T extends ObjectLiteral>(
     ...query.where.map((w) => w.params ?? {}),
   );
   const ranked =
-    `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order}) AS rn ` +
+    `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order('x')}) AS rn ` +
     `FROM ${table} x WHERE ${conditions.join(' AND ')}`;
-  const builder = repository
-    .createQueryBuilder('t')
-    .where(`t.id IN (SELECT ranked.id FROM (${ranked}) ranked WHERE ranked.rn <= :limit)`, params)
-    .orderBy(`t.${query.parentColumn}`, 'ASC');
-  for (const column of query.orderColumns) {
-    builder.addOrderBy(`t.${column}`, 'DESC');
-  }
 
-  return builder.getMany();
+  return selectEntities(
+    db,
+    entity,
+    `WHERE t.id IN (SELECT ranked.id FROM (${ranked}) ranked WHERE ranked.rn <= :limit) ` +
+      `ORDER BY t.${query.parentColumn} ASC, ${order('t')}`,
+    params,
+  );
 }
 
 /** How many child rows each parent has under `where` (alias `x`), in ONE grouped statement. */

@@ -119,7 +119,7 @@ export class InteractionService {
     limit: number,
     before: { at: Date; id: number } | null,
   ): Promise<InteractionEntity[]> {
-    return latestPerParent(this.db.getRepository(InteractionEntity), {
+    return latestPerParent(this.db, InteractionEntity, {
       parentColumn: 'customer_id',
       parentIds: customerIds,
       orderColumns: ['occurred_at', 'id'],

@@ -2,6 +2,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
 import { insertSkippingDuplicates, runStatement, sqlInstant } from '../db/dialect';
 import { countPerParent, latestPerParent } from '../db/per-parent';
+import { selectEntities } from '../db/entity-select';
 import { inTransaction } from '../db/transaction';
 import { badInput } from '../errors';
 import type { DataChanges } from '../events';
@@ -143,10 +144,14 @@ export class OrderService {
 
   /** Lines of many orders in one statement, in insertion order. */
   linesOf(orderIds: readonly number[]): Promise<OrderLineEntity[]> {
-    return this.db.getRepository(OrderLineEntity).find({
-      where: { orderId: In([...orderIds]) },
-      order: { id: 'ASC' },
-    });
+    return selectEntities(
+      this.db,
+      OrderLineEntity,
+      'WHERE t.order_id IN (:...orderIds) ORDER BY t.id',
+      {
+        orderIds: [...orderIds],
+      },
+    );
   }
 
   /** The latest `limit` orders of each customer, newest first (one statement). */
@@ -164,7 +169,7 @@ export class OrderService {
       });
     }
 
-    return latestPerParent(this.db.getRepository(OrderEntity), {
+    return latestPerParent(this.db, OrderEntity, {
       parentColumn: 'customer_id',
       parentIds: customerIds,
       orderColumns: ['ordered_at', 'id'],
