@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
-import { type DataSource, type EntityManager, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { containsPattern, uniqueViolation } from '../db/dialect';
 import { selectEntities } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
@@ -63,13 +63,13 @@ const SORTS: Record<
   { expr: string; read: (row: CustomerEntity) => unknown; isInstant: boolean }
 > = {
   SIGNED_UP_AT: {
-    expr: 'c.signed_up_at',
+    expr: 't.signed_up_at',
     read: (row) => row.signedUpAt.toISOString(),
     isInstant: true,
   },
-  CREATED_AT: { expr: 'c.created_at', read: (row) => row.createdAt.toISOString(), isInstant: true },
-  NAME: { expr: "COALESCE(c.name, '')", read: (row) => row.name ?? '', isInstant: false },
-  EXTERNAL_ID: { expr: 'c.external_id', read: (row) => row.externalId, isInstant: false },
+  CREATED_AT: { expr: 't.created_at', read: (row) => row.createdAt.toISOString(), isInstant: true },
+  NAME: { expr: "COALESCE(t.name, '')", read: (row) => row.name ?? '', isInstant: false },
+  EXTERNAL_ID: { expr: 't.external_id', read: (row) => row.externalId, isInstant: false },
 };
 
 const PROFILE_FIELDS = [
@@ -160,28 +160,36 @@ export class CustomerService {
     const order = sort ?? { field: 'SIGNED_UP_AT', direction: 'DESC' };
     const key = SORTS[order.field];
     const window = pageWindow(pageArgs, this.maxPageSize, 2);
-    const base = () => this.filtered(filter);
-    const query = base();
+    const { conditions, params } = this.filtered(filter);
+    const where = conditions.join(' AND ');
     // Paging backwards walks the list in reverse and flips the page back in toPage().
     const descending = (order.direction === 'DESC') !== window.backward;
-    if (window.cursor) {
-      const [value, id] = window.cursor;
-      const keyValue = key.isInstant ? new Date(String(value)) : value;
-      const condition = keysetCondition([key.expr, 'c.id'], [keyValue, id], descending ? '<' : '>');
-      query.andWhere(condition.sql, condition.params);
-    }
+    const keyset = window.cursor
+      ? keysetCondition(
+          [key.expr, 't.id'],
+          [key.isInstant ? new Date(String(window.cursor[0])) : window.cursor[0], window.cursor[1]],
+          descending ? '<' : '>',
+        )
+      : null;
     const direction = descending ? 'DESC' : 'ASC';
-    const rows = await query
-      .orderBy(key.expr, direction)
-      .addOrderBy('c.id', direction)
-      .limit(window.size + 1)
-      .getMany();
+    const rows = await selectEntities(
+      this.db,
+      CustomerEntity,
+      `WHERE ${keyset ? `${where} AND ${keyset.sql}` : where} ` +
+        `ORDER BY ${key.expr} ${direction}, t.id ${direction} LIMIT ${window.size + 1}`,
+      { ...params, ...keyset?.params },
+    );
 
     return toPage(
       rows,
       window,
       (row) => [key.read(row), row.id],
-      () => base().getCount(),
+      () =>
+        this.db
+          .getRepository(CustomerEntity)
+          .createQueryBuilder('t')
+          .where(where, params)
+          .getCount(),
     );
   }
 
@@ -402,28 +410,35 @@ export class CustomerService {
   }
 
   /** Builds the filtered query (without order or page) shared by the page and its count. */
-  private filtered(
-    filter: CustomerListFilter | null | undefined,
-  ): SelectQueryBuilder<CustomerEntity> {
-    const query = this.db
-      .getRepository(CustomerEntity)
-      .createQueryBuilder('c')
-      .where('c.deleted_at IS NULL');
+  /**
+   * The conditions (alias `t`, named parameters) shared by the page and its count; the page is
+   * read with selectEntities, the hottest list of all.
+   */
+  private filtered(filter: CustomerListFilter | null | undefined): {
+    conditions: string[];
+    params: Record<string, unknown>;
+  } {
+    const conditions = ['t.deleted_at IS NULL'];
+    const params: Record<string, unknown> = {};
+    const where = (sql: string, values: Record<string, unknown> = {}) => {
+      conditions.push(sql);
+      Object.assign(params, values);
+    };
     if (!filter) {
-      return query;
+      return { conditions, params };
     }
     if (filter.text) {
-      query.andWhere("(c.name LIKE :text ESCAPE '!' OR c.email LIKE :text ESCAPE '!')", {
+      where("(t.name LIKE :text ESCAPE '!' OR t.email LIKE :text ESCAPE '!')", {
         text: containsPattern(filter.text),
       });
     }
     if (filter.countries?.length) {
-      query.andWhere('c.country IN (:...countries)', { countries: filter.countries });
+      where('t.country IN (:...countries)', { countries: filter.countries });
     }
-    this.range(query, 'c.signed_up_at', filter.signedUp, 'signedUp');
+    range(where, 't.signed_up_at', filter.signedUp, 'signedUp');
     filter.consentGranted?.forEach((channel, i) => {
-      query.andWhere(
-        `EXISTS (SELECT 1 FROM customer_consents cc${i} WHERE cc${i}.customer_id = c.id ` +
+      where(
+        `EXISTS (SELECT 1 FROM customer_consents cc${i} WHERE cc${i}.customer_id = t.id ` +
           `AND cc${i}.channel = :consent${i} AND cc${i}.status = 'GRANTED')`,
         { [`consent${i}`]: channel },
       );
@@ -431,42 +446,28 @@ export class CustomerService {
     // A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join that scans every
     // paid order; this form probes idx_orders_customer_status_time once per candidate customer.
     const firstPaid =
-      "(SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID' LIMIT 1)";
+      "(SELECT 1 FROM orders o WHERE o.customer_id = t.id AND o.status = 'PAID' LIMIT 1)";
     if (filter.hasOrdered != null) {
-      query.andWhere(`${firstPaid} IS ${filter.hasOrdered ? 'NOT ' : ''}NULL`);
+      where(`${firstPaid} IS ${filter.hasOrdered ? 'NOT ' : ''}NULL`);
     }
     if (filter.spend && (filter.spend.min != null || filter.spend.max != null)) {
       const spent =
-        "(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = c.id AND o.status = 'PAID')";
+        "(SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.customer_id = t.id AND o.status = 'PAID')";
       if (filter.spend.min != null) {
-        query.andWhere(`${spent} >= :spendMin`, { spendMin: filter.spend.min });
+        where(`${spent} >= :spendMin`, { spendMin: filter.spend.min });
       }
       if (filter.spend.max != null) {
-        query.andWhere(`${spent} <= :spendMax`, { spendMax: filter.spend.max });
+        where(`${spent} <= :spendMax`, { spendMax: filter.spend.max });
       }
     }
-    this.range(
-      query,
-      '(SELECT MAX(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id)',
+    range(
+      where,
+      '(SELECT MAX(i.occurred_at) FROM interactions i WHERE i.customer_id = t.id)',
       filter.lastActivity,
       'lastActivity',
     );
 
-    return query;
-  }
-
-  private range(
-    query: SelectQueryBuilder<CustomerEntity>,
-    expr: string,
-    range: { from?: Date | null; to?: Date | null } | null | undefined,
-    name: string,
-  ): void {
-    if (range?.from) {
-      query.andWhere(`${expr} >= :${name}From`, { [`${name}From`]: range.from });
-    }
-    if (range?.to) {
-      query.andWhere(`${expr} < :${name}To`, { [`${name}To`]: range.to });
-    }
+    return { conditions, params };
   }
 
   /**
@@ -619,4 +620,19 @@ export async function resolveCustomerRefs(
 
     return id;
   });
+}
+
+/** Adds `from <= expr < to` for the bounds `range` gives, as parameters named after `name`. */
+function range(
+  where: (sql: string, values: Record<string, unknown>) => void,
+  expr: string,
+  range: { from?: Date | null; to?: Date | null } | null | undefined,
+  name: string,
+): void {
+  if (range?.from) {
+    where(`${expr} >= :${name}From`, { [`${name}From`]: range.from });
+  }
+  if (range?.to) {
+    where(`${expr} < :${name}To`, { [`${name}To`]: range.to });
+  }
 }
