@@ -6,6 +6,7 @@ import { benchDatabase, benchServer } from './database';
 import { kpiBench } from './kpis';
 import { loadBench } from './load';
 import { segmentBench } from './segments';
+import { startFlags } from './server-process';
 
 // `npm run bench`: seeds (or reuses) BENCH_CUSTOMERS customers (default 100,000, about 50
 // interactions each) in MariaDB, then runs the load suite (bench/load.ts: Pulse with DataLoader
@@ -24,6 +25,12 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const PARTS = ['load', 'segments', 'kpis', 'experiments', 'predictions', 'alerts'] as const;
 
 async function main(): Promise<void> {
+  // Segments, KPIs, experiments and predictions are timed in this process, doing work a server
+  // does: it must run with the server's Node flags (the bench script passes them).
+  const missing = startFlags().filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length > 0) {
+    throw new Error(`run the bench with the flags of npm start: node ${missing.join(' ')} …`);
+  }
   const only = process.env.BENCH_ONLY;
   if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
     throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}, got "${only}"`);

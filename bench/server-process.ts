@@ -29,7 +29,7 @@ export interface ServerProcess {
  * The Node flags of `npm start` (package.json), so that benchmarked servers run as production
  * does: the young generation's size alone moves a page of customers' CPU by a quarter.
  */
-function startFlags(): string[] {
+export function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
     scripts: { start: string };
   };
