@@ -26,8 +26,11 @@ export const validateArgument: ValidatorFn = (value, type, resolverData) => {
   const argName = argumentName(resolverData, (type as { name: string }).name);
   const checks = checksOf(resolverData.context as object, type);
   const key = `${argName}:${JSON.stringify(value)}`;
-  const check = checks.get(key) ?? checkArgument(value, argName);
-  checks.set(key, check);
+  let check = checks.get(key);
+  if (!check) {
+    check = checkArgument(value, argName);
+    checks.set(key, check);
+  }
 
   return check;
 };
@@ -57,10 +60,16 @@ async function checkArgument(value: unknown, argName: string): Promise<void> {
 const checksByRequest = new WeakMap<object, Map<Function, Map<string, Promise<void>>>>();
 
 function checksOf(context: object, type: Function): Map<string, Promise<void>> {
-  const byType = checksByRequest.get(context) ?? new Map<Function, Map<string, Promise<void>>>();
-  checksByRequest.set(context, byType);
-  const checks = byType.get(type) ?? new Map<string, Promise<void>>();
-  byType.set(type, checks);
+  let byType = checksByRequest.get(context);
+  if (!byType) {
+    byType = new Map();
+    checksByRequest.set(context, byType);
+  }
+  let checks = byType.get(type);
+  if (!checks) {
+    checks = new Map();
+    byType.set(type, checks);
+  }
 
   return checks;
 }
