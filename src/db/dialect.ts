@@ -18,7 +18,16 @@ export function dialectOf(db: HasConnection): Dialect {
  * sorts and compares like the instant itself.
  */
 export function sqlInstant(db: HasConnection, date: Date): Date | string {
-  return dialectOf(db) === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+  return dialectOf(db) === 'mysql' ? date : utcInstantText(date);
+}
+
+/**
+ * An instant as UTC text `YYYY-MM-DD HH:MM:SS.SSS`: how SQLite keeps instants, and a DATETIME(3)
+ * value MySQL reads as the same instant (Pulse's connections are in UTC). Digits and
+ * separators only, so it may stand quoted in a statement.
+ */
+export function utcInstantText(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /**
@@ -179,7 +188,7 @@ const SQLITE_RULES: RuleDialect = {
     sql: `(CASE json_type(${column}, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`,
     params: [path],
   }),
-  instant: (date) => date.toISOString().replace('T', ' ').replace('Z', ''),
+  instant: utcInstantText,
   // REGEXP calls the `regexp` function registered in data-source.ts.
   regexp: (column, pattern) => ({ sql: `(${column} REGEXP ?)`, params: [pattern] }),
 };

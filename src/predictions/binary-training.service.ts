@@ -1,11 +1,5 @@
 import { badInput } from '../errors';
-import {
-  contributionsOf,
-  type FittedBinary,
-  fitBinary,
-  scoreBinary,
-  suspectedLeaks,
-} from './binary-model';
+import { type FittedBinary, fitBinary, scoreBinary, suspectedLeaks } from './binary-model';
 import { type DriftReference, ReferenceCollector } from './drift';
 import {
   attributeValue,
@@ -15,7 +9,6 @@ import {
   rawFeatures,
 } from './feature-set';
 import type { FeatureService, SnapshotRequest, SnapshotRow } from './feature.service';
-import type { StoredContribution } from './prediction.entity';
 import { type BinaryMetrics, evaluateBinary } from './metrics';
 import {
   encodeRow,
@@ -83,6 +76,7 @@ export function snapshotRequest(
     labelDays: withLabels && !attributeLabelled ? options.horizonDays : null,
     activeDays: options.activeDays,
     interactionTypes: choice.interactionTypes,
+    attributes: choice.attributes.length > 0 || attributeLabelled,
   };
 }
 
@@ -261,63 +255,4 @@ function checkClasses(labels: readonly number[]): void {
       'input.kind',
     );
   }
-}
-
-/** `value` to 4 significant digits (toPrecision, but without the string it costs a pass). */
-export function fourDigits(value: number): number {
-  if (value === 0 || !Number.isFinite(value)) {
-    return value;
-  }
-  // Whole powers of ten multiply exactly, so the result is the nearest double to the rounding.
-  const digits = 3 - Math.floor(Math.log10(Math.abs(value)));
-  if (digits > 300) {
-    // Subnormal: the power of ten would overflow.
-    return Number(value.toPrecision(4));
-  }
-
-  return digits >= 0
-    ? Math.round(value * 10 ** digits) / 10 ** digits
-    : Math.round(value / 10 ** -digits) * 10 ** -digits;
-}
-
-/** The `count` largest non-zero contributions of one scored row, largest magnitude first. */
-export function topContributions(
-  state: BinaryModelState,
-  encoded: Float64Array,
-  raw: Readonly<Record<string, RawValue>>,
-  count = 5,
-): StoredContribution[] {
-  const contributions = contributionsOf(state.fitted, encoded, state.encoder.columns.length);
-  // Column indexes, kept sorted by magnitude: a pass calls this per customer, and sorting every
-  // column to keep five cost more than scoring.
-  const top: number[] = [];
-  const magnitude = (index: number) => Math.abs(contributions[index]);
-  contributions.forEach((contribution, index) => {
-    if (
-      contribution === 0 ||
-      (top.length === count && magnitude(index) <= magnitude(top[count - 1]))
-    ) {
-      return;
-    }
-    if (top.length === count) {
-      top.pop();
-    }
-    // After every column as large: ties keep column order.
-    let at = top.length;
-    while (at > 0 && magnitude(top[at - 1]) < magnitude(index)) {
-      at--;
-    }
-    top.splice(at, 0, index);
-  });
-
-  return top.map((index) => {
-    const column = state.encoder.columns[index];
-    const value = raw[column];
-
-    return [
-      column,
-      fourDigits(typeof value === 'number' ? value : encoded[index]),
-      fourDigits(contributions[index]),
-    ];
-  });
 }

@@ -1,4 +1,5 @@
 import {
+  binOf,
   histogramCounts,
   populationStabilityIndex,
   type ReferenceHistogram,
@@ -51,22 +52,35 @@ export interface DriftReport {
 /** Counts a scoring pass's values into the reference bins, batch by batch. */
 export class DriftCounter {
   private readonly scoreCounts: number[];
-  private readonly featureCounts = new Map<string, number[]>();
+  /** The reference's features the pass reads: where each is in a row of values, its counts. */
+  private readonly features: Array<{ name: string; position: number; counts: number[] }>;
 
-  constructor(private readonly reference: DriftReference) {
+  constructor(
+    private readonly reference: DriftReference,
+    /** The features in each row of values `add` is given, in order. */
+    featureNames: readonly string[],
+  ) {
     this.scoreCounts = new Array<number>(reference.scores.shares.length).fill(0);
+    this.features = Object.entries(reference.features)
+      .map(([name, histogram]) => ({
+        name,
+        position: featureNames.indexOf(name),
+        counts: new Array<number>(histogram.shares.length).fill(0),
+      }))
+      .filter((feature) => feature.position !== -1);
   }
 
-  add(scores: readonly number[], raws: ReadonlyArray<Readonly<Record<string, RawValue>>>): void {
+  /** Counts some customers' scores and raw feature values (missing values are not counted). */
+  add(scores: readonly number[], rows: ReadonlyArray<ArrayLike<RawValue>>): void {
     accumulate(this.scoreCounts, histogramCounts(this.reference.scores, scores));
-    for (const [name, histogram] of Object.entries(this.reference.features)) {
-      const values = raws
-        .map((raw) => raw[name])
-        .filter((value): value is number => typeof value === 'number');
-      const counts =
-        this.featureCounts.get(name) ?? new Array<number>(histogram.shares.length).fill(0);
-      accumulate(counts, histogramCounts(histogram, values));
-      this.featureCounts.set(name, counts);
+    for (const { name, position, counts } of this.features) {
+      const { edges } = this.reference.features[name];
+      for (const row of rows) {
+        const value = row[position];
+        if (typeof value === 'number' && Number.isFinite(value)) {
+          counts[binOf(edges, value)]++;
+        }
+      }
     }
   }
 
@@ -74,7 +88,7 @@ export class DriftCounter {
     const psi = (histogram: ReferenceHistogram, counts: readonly number[]): number | null =>
       counts.some((count) => count > 0) ? populationStabilityIndex(histogram, counts) : null;
     const featurePsi: Record<string, number> = {};
-    for (const [name, counts] of this.featureCounts) {
+    for (const { name, counts } of this.features) {
       const value = psi(this.reference.features[name], counts);
       if (value !== null) {
         featurePsi[name] = value;

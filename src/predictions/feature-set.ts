@@ -143,25 +143,52 @@ function attributeFeature(value: unknown, kind: AttributeFeature['kind']): RawVa
     : null;
 }
 
-/** One customer's features as people read them (raw days, counts and money). */
+/** The feature names of a choice, in model order (featureSpecs' names), built once per choice. */
+const namesByChoice = new WeakMap<FeatureChoice, readonly string[]>();
+
+export function featureNames(choice: FeatureChoice): readonly string[] {
+  let names = namesByChoice.get(choice);
+  if (!names) {
+    names = featureSpecs(choice).map((spec) => spec.name);
+    namesByChoice.set(choice, names);
+  }
+
+  return names;
+}
+
+/**
+ * One customer's features as people read them (raw days, counts and money), in model order:
+ * `values[i]` is `featureNames(choice)[i]`'s. A scoring pass reads every customer this way, with
+ * no record of named keys per customer.
+ */
+export function featureValues(
+  row: SnapshotAggregates,
+  snapshot: Date,
+  choice: FeatureChoice,
+): RawValue[] {
+  const values: RawValue[] = [];
+  for (const feature of BEHAVIOUR) {
+    values.push(feature.read(row, snapshot));
+  }
+  choice.interactionTypes.forEach((_, index) => values.push(row.types90[index]));
+  for (const attribute of choice.attributes) {
+    values.push(attributeFeature(attributeValue(row.attributes, attribute.path), attribute.kind));
+  }
+
+  return values;
+}
+
+/** One customer's features as people read them, by name. */
 export function rawFeatures(
   row: SnapshotAggregates,
   snapshot: Date,
   choice: FeatureChoice,
 ): Record<string, RawValue> {
+  const values = featureValues(row, snapshot, choice);
   const features: Record<string, RawValue> = {};
-  for (const feature of BEHAVIOUR) {
-    features[feature.name] = feature.read(row, snapshot);
-  }
-  choice.interactionTypes.forEach((type, index) => {
-    features[typeFeatureName(type)] = row.types90[index];
+  featureNames(choice).forEach((name, index) => {
+    features[name] = values[index];
   });
-  for (const attribute of choice.attributes) {
-    features[attributeFeatureName(attribute.path)] = attributeFeature(
-      attributeValue(row.attributes, attribute.path),
-      attribute.kind,
-    );
-  }
 
   return features;
 }
@@ -171,15 +198,19 @@ const LOGGED = new Set(
   BEHAVIOUR.filter((feature) => feature.transform === 'log1p').map((feature) => feature.name),
 );
 
+/** Whether the model reads feature `name` through log1p. */
+export const readThroughLog1p = (name: string): boolean =>
+  LOGGED.has(name) || name.startsWith(TYPE_PREFIX);
+
+/** A raw value as the model reads it: heavy-tailed counts and money through log1p. */
+export const modelInput = (value: RawValue, logged: boolean): RawValue =>
+  logged && typeof value === 'number' ? Math.log1p(Math.max(0, value)) : value;
+
 /** The features as the model reads them: heavy-tailed counts and money through log1p. */
 export function modelInputs(raw: Readonly<Record<string, RawValue>>): Record<string, RawValue> {
   const inputs: Record<string, RawValue> = {};
   for (const name in raw) {
-    const value = raw[name];
-    inputs[name] =
-      typeof value === 'number' && (LOGGED.has(name) || name.startsWith(TYPE_PREFIX))
-        ? Math.log1p(Math.max(0, value))
-        : value;
+    inputs[name] = modelInput(raw[name], readThroughLog1p(name));
   }
 
   return inputs;

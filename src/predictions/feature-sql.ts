@@ -34,6 +34,8 @@ export interface SnapshotBounds {
   toId: number;
   /** The snapshot is now: current consent is the consent as of it, read without the history. */
   current: boolean;
+  /** Whether the customers' custom attributes are read (else `attributes` is NULL). */
+  attributes: boolean;
 }
 
 const count = (condition: string): string => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
@@ -63,7 +65,8 @@ export function snapshotStatements(
 
   return {
     customers: {
-      sql: `SELECT c.id AS customer_id, c.signed_up_at, c.attributes FROM customers c
+      sql: `SELECT c.id AS customer_id, c.signed_up_at, ${b.attributes ? 'c.attributes' : 'NULL AS attributes'}
+        FROM customers c
         WHERE c.id BETWEEN ? AND ? AND c.deleted_at IS NULL AND c.erased_at IS NULL
           AND c.signed_up_at < ?`,
       params: [...range, b.snapshot],

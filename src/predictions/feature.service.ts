@@ -38,6 +38,11 @@ export interface SnapshotRequest {
   /** ACTIVE_BUYERS: a purchase in this many days before the snapshot makes a customer active. */
   activeDays: number;
   interactionTypes: readonly string[];
+  /**
+   * Whether customers' custom attributes are read (attribute features or an attribute label);
+   * without them `attributes` is null, and a pass does not parse every customer's JSON.
+   */
+  attributes: boolean;
   /** The snapshot is now (scoring): current consent stands for consent as of it. */
   current?: boolean;
 }
@@ -206,6 +211,7 @@ export class FeatureService {
       fromId,
       toId,
       current: request.current ?? false,
+      attributes: request.attributes,
     });
     const typeCounts = wideRangeReader(this.sizes.typeCountBatch, async (fromId, toId) => {
       const statement = typeCountsStatement(bounds(fromId, toId), request.interactionTypes);

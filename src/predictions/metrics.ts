@@ -376,21 +376,26 @@ export function histogramCounts(
   const { edges } = reference;
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (let i = 0; i < values.length; i++) {
-    // Binary search for the number of edges strictly below the value.
-    let low = 0;
-    let high = edges.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (edges[middle] < values[i]) {
-        low = middle + 1;
-      } else {
-        high = middle;
-      }
-    }
-    counts[low]++;
+    counts[binOf(edges, values[i])]++;
   }
 
   return counts;
+}
+
+/** The reference bin of a finite value: the number of upper edges strictly below it. */
+export function binOf(edges: readonly number[], value: number): number {
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (edges[middle] < value) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+
+  return low;
 }
 
 /**

@@ -3,21 +3,15 @@ import { serialized } from '../db/transaction';
 import { JobLease, leaseHolder } from '../jobs/job-lease';
 import type { DataChanges } from '../events';
 import type { Log } from '../log';
-import {
-  type BinaryModelState,
-  labelOf,
-  snapshotRequest,
-  topContributions,
-} from './binary-training.service';
+import { BinaryScorer } from './binary-scorer';
+import { type BinaryModelState, labelOf, snapshotRequest } from './binary-training.service';
 import { type ClvModelState, lifetimeValue, summariesOf } from './clv-training.service';
 import { type DriftReference, DriftCounter, type DriftReport } from './drift';
-import { modelInputs, rawFeatures } from './feature-set';
 import type { FeatureService } from './feature.service';
 import type { ModelRegistryService } from './model-registry.service';
 import type { ModelVersionEntity } from './model-version.entity';
-import { encodeRow } from './models/encoders';
+import type { RawValue } from './models/encoders';
 import type { PurchaseSummary } from './models/purchase-summary';
-import { scoreBinary } from './binary-model';
 import type { PredictionKind } from './prediction-kind';
 import { PredictionWriter, type ScoredBatch } from './prediction-writer';
 import { ScoringRunEntity } from './scoring-run.entity';
@@ -93,12 +87,13 @@ export class ScoringService {
       const run = await serialized(this.db, () =>
         runs.save(runs.create({ kind, modelVersionId: version.id, startedAt: now, scored: 0 })),
       );
-      const drift = new DriftCounter(version.reference as unknown as DriftReference);
+      const reference = version.reference as unknown as DriftReference;
       const writer = await PredictionWriter.open(this.db, kind, version.id, now);
+      let drift: DriftCounter;
       try {
-        await (kind === 'CLV'
-          ? this.scoreClv(version, now, drift, writer)
-          : this.scoreBinary(version, now, drift, writer));
+        drift = await (kind === 'CLV'
+          ? this.scoreClv(version, now, reference, writer)
+          : this.scoreBinary(version, now, reference, writer));
         await writer.commit();
       } catch (error) {
         await writer.abort();
@@ -126,46 +121,50 @@ export class ScoringService {
     }
   }
 
+  /** Scores and writes every customer; returns the pass's drift counts. */
   private async scoreBinary(
     version: ModelVersionEntity,
     now: Date,
-    drift: DriftCounter,
+    reference: DriftReference,
     writer: PredictionWriter,
-  ): Promise<void> {
+  ): Promise<DriftCounter> {
     const state = version.model as unknown as BinaryModelState;
     const options = version.options as unknown as TrainingOptions;
+    const scorer = new BinaryScorer(state);
+    const drift = new DriftCounter(reference, scorer.featureNames);
     for await (const batch of this.features.snapshotBatches({
       ...snapshotRequest(options, state.choice, now, false),
       current: true,
     })) {
       const scored: ScoredBatch = { customerIds: [], scores: [], contributions: [] };
-      const raws = [];
+      const values: RawValue[][] = [];
       for (const row of batch) {
         // With an attribute label, customers already marked churned have nothing to predict.
         if (options.labelAttribute !== null && labelOf(options, row) === 1) {
           continue;
         }
-        const raw = rawFeatures(row.aggregates, now, state.choice);
-        const encoded = encodeRow(state.encoder, modelInputs(raw));
-        const score = scoreBinary(state.fitted, encoded);
+        const customer = scorer.score(row.aggregates, now);
         scored.customerIds.push(row.aggregates.customerId);
-        scored.scores.push(score);
-        scored.contributions.push(topContributions(state, encoded, raw));
-        raws.push(raw);
+        scored.scores.push(customer.score);
+        scored.contributions.push(customer.contributions);
+        values.push(customer.values);
       }
       writer.add(scored);
-      drift.add(scored.scores, raws);
+      drift.add(scored.scores, values);
     }
+
+    return drift;
   }
 
   private async scoreClv(
     version: ModelVersionEntity,
     now: Date,
-    drift: DriftCounter,
+    reference: DriftReference,
     writer: PredictionWriter,
-  ): Promise<void> {
+  ): Promise<DriftCounter> {
     const state = version.model as unknown as ClvModelState;
     const today = Math.floor(now.getTime() / DAY_MS);
+    const drift = new DriftCounter(reference, []);
     for await (const batch of this.features.purchaseDayBatches(now)) {
       const scored: ScoredBatch = { customerIds: [], scores: [], contributions: [] };
       for (const [customer, summary] of summariesOf(batch, today + 1)) {
@@ -179,6 +178,8 @@ export class ScoringService {
       writer.add(scored);
       drift.add(scored.scores, []);
     }
+
+    return drift;
   }
 
   private warnOnDrift(version: ModelVersionEntity, report: DriftReport): void {

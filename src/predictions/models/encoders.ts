@@ -183,22 +183,36 @@ export function encodeRow(
   encoder: FeatureEncoder,
   raw: Readonly<Record<string, RawValue>>,
 ): Float64Array {
+  return encodeValues(
+    encoder,
+    encoder.features.map((feature) => raw[feature.name]),
+  );
+}
+
+/**
+ * `encodeRow` for a row given as values in `encoder.features` order (`values[i]` is feature
+ * i's): what a scoring pass uses, which reads every customer's features into one array.
+ */
+export function encodeValues(
+  encoder: FeatureEncoder,
+  values: ArrayLike<RawValue | undefined>,
+): Float64Array {
   const vector = new Float64Array(encoder.columns.length);
   let column = 0;
-  for (const feature of encoder.features) {
+  encoder.features.forEach((feature, index) => {
     if (feature.kind === 'NUMERIC') {
-      const value = numericValue(raw[feature.name]);
+      const value = numericValue(values[index]);
       vector[column++] = value === null ? 0 : (value - feature.mean) / feature.sd;
       if (feature.missingIndicator) {
         vector[column++] = value === null ? 1 : 0;
       }
     } else {
-      const level = levelOf(raw[feature.name]);
-      const index = level === null ? -1 : feature.levels.indexOf(level);
-      vector[column + (index === -1 ? feature.levels.length : index)] = 1;
+      const level = levelOf(values[index]);
+      const at = level === null ? -1 : feature.levels.indexOf(level);
+      vector[column + (at === -1 ? feature.levels.length : at)] = 1;
       column += feature.levels.length + 1;
     }
-  }
+  });
 
   return vector;
 }

@@ -189,6 +189,7 @@ describeMysql('read replicas', () => {
       labelDays: null,
       activeDays: 365,
       interactionTypes: ['page_view'],
+      attributes: false,
     });
     let read = 0;
     for await (const batch of features) {

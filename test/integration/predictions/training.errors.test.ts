@@ -25,6 +25,7 @@ async function snapshotRows(
   pulse: TestPulse,
   snapshot: Date,
   sizes?: ConstructorParameters<typeof FeatureService>[1],
+  attributes = true,
 ): Promise<SnapshotRow[]> {
   const rows: SnapshotRow[] = [];
   for await (const batch of new FeatureService(pulse.app.db, sizes).snapshotBatches({
@@ -33,6 +34,7 @@ async function snapshotRows(
     labelDays: null,
     activeDays: 365,
     interactionTypes: ['page_view', 'ticket'],
+    attributes,
   })) {
     rows.push(...batch);
   }
@@ -137,6 +139,11 @@ describeEachDialect('trainModel refusals, conflicts, leaks and roles', (pulse) =
   it('reads features as of a snapshot: later orders and interactions change none of them', async () => {
     const db = pulse().app.db;
     const snapshot = new Date(data.today.getTime() - 60 * DAY);
+    const planned = data.customers.slice(-3).map((c) => c.id);
+    await db.query(
+      `UPDATE customers SET attributes = ? WHERE id IN (${planned.map(() => '?').join(', ')})`,
+      [JSON.stringify({ plan: 'gold' }), ...planned],
+    );
     const before = await snapshotRows(pulse(), snapshot);
     expect(before).toHaveLength(data.customers.length);
     const at = (offset: number) => sqlInstant(db, new Date(snapshot.getTime() + offset));
@@ -170,6 +177,15 @@ describeEachDialect('trainModel refusals, conflicts, leaks and roles', (pulse) =
     // Batches of 7 customers whose type counts are read 20 at a time (so some batches straddle
     // two of those reads) give every customer the same aggregates.
     expect(await snapshotRows(pulse(), snapshot, { batch: 7, typeCountBatch: 20 })).toEqual(before);
+    // A model with no attribute feature or label reads the same aggregates without attributes.
+    expect(
+      before
+        .filter((row) => row.aggregates.attributes?.plan === 'gold')
+        .map((row) => row.aggregates.customerId),
+    ).toEqual(planned);
+    expect(await snapshotRows(pulse(), snapshot, undefined, false)).toEqual(
+      before.map((row) => ({ ...row, aggregates: { ...row.aggregates, attributes: null } })),
+    );
 
     // One millisecond earlier is before the snapshot: the same rows then do count.
     const earlier = await snapshotRows(pulse(), new Date(snapshot.getTime() + 2));

@@ -11,11 +11,11 @@ describe('drift', () => {
   };
 
   it('finds no drift when a pass sees the training population again', () => {
-    const counter = new DriftCounter(baseline());
+    const counter = new DriftCounter(baseline(), ['label', 'recency']);
     const scores = Array.from({ length: 1000 }, (_, i) => i / 1000);
     counter.add(
       scores,
-      scores.map((_, i) => ({ recency: i % 100 })),
+      scores.map((_, i) => ['text is ignored', i % 100]),
     );
     const report = counter.report();
 
@@ -25,7 +25,7 @@ describe('drift', () => {
   });
 
   it('measures a shift as the PSI of the shares, Σ (a − e) ln(a / e)', () => {
-    const counter = new DriftCounter(baseline());
+    const counter = new DriftCounter(baseline(), ['recency']);
     // Every score in the top tenth: that bin's share goes from 0.1 to 1, the others to the floor.
     counter.add(
       Array.from({ length: 500 }, () => 0.999),
