@@ -38,7 +38,9 @@ export interface SnapshotBounds {
   attributes: boolean;
 }
 
-const count = (condition: string): string => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+// A comparison is 1 or 0 in both dialects (the columns compared are NOT NULL), and MariaDB sums
+// it faster than a CASE: a pass evaluates these for every interaction of the window.
+const count = (condition: string): string => `SUM(${condition})`;
 
 /** The statements of one batch; each returns `customer_id` and its columns. */
 export interface SnapshotStatements {
