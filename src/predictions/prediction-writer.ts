@@ -10,6 +10,9 @@ const INSERT_ROWS = 2_000;
 /** Customers per UPDATE that corrects a decile. */
 const UPDATE_IDS = 1_000;
 
+/** Streaming: batches that may wait to be written before `add` holds the pass back. */
+const BATCHES_BEHIND = 2;
+
 /** Some customers' scores, as a pass produces them batch by batch. */
 export interface ScoredBatch {
   customerIds: number[];
@@ -38,6 +41,8 @@ export class PredictionWriter {
   /** Not streaming: the batches to write at the end. */
   private readonly kept: ScoredBatch[] = [];
   private writes: Promise<unknown> = Promise.resolve();
+  /** Streaming: each batch's write, in order. */
+  private readonly batchWrites: Array<Promise<unknown>> = [];
   private done = false;
 
   private constructor(
@@ -76,7 +81,12 @@ export class PredictionWriter {
     return this.customerIds.length;
   }
 
-  add(batch: ScoredBatch): void {
+  /**
+   * Takes a batch; streaming, resolves once at most BATCHES_BEHIND batches wait to be written.
+   * The pass reads faster than one connection writes, and rows still queued after the last read
+   * are written with the database's other cores idle: held back, reads and writes share them.
+   */
+  async add(batch: ScoredBatch): Promise<void> {
     this.customerIds.push(...batch.customerIds);
     this.scores.push(...batch.scores);
     if (!this.runner) {
@@ -87,6 +97,12 @@ export class PredictionWriter {
     const deciles = batch.scores.map((score) => decileBetween(score, this.lowestOfDeciles2To10));
     this.placed.push(...deciles);
     this.enqueue((tx) => this.insert(tx, batch, deciles));
+    this.batchWrites.push(this.writes);
+    const behind = this.batchWrites.length - 1 - BATCHES_BEHIND;
+    if (behind >= 0) {
+      // A failed write surfaces at commit.
+      await this.batchWrites[behind].catch(() => undefined);
+    }
   }
 
   /** Writes what is left, gives every row its decile by rank, and commits. */

@@ -149,8 +149,8 @@ export class ScoringService {
         scored.contributions.push(customer.contributions);
         values.push(customer.values);
       }
-      writer.add(scored);
       drift.add(scored.scores, values);
+      await writer.add(scored);
     }
 
     return drift;
@@ -175,8 +175,8 @@ export class ScoringService {
           scored.contributions.push(null);
         }
       }
-      writer.add(scored);
       drift.add(scored.scores, []);
+      await writer.add(scored);
     }
 
     return drift;

@@ -44,10 +44,27 @@ function batches(ids: number[], scores: number[]): ScoredBatch[] {
   return result;
 }
 
+async function addAll(writer: PredictionWriter, all: ScoredBatch[]): Promise<void> {
+  for (const batch of all) {
+    await writer.add(batch);
+  }
+}
+
 async function pass(pulse: TestPulse, ids: number[], scores: number[]): Promise<void> {
   const writer = await PredictionWriter.open(pulse.app.db, KIND, VERSION, new Date());
-  batches(ids, scores).forEach((batch) => writer.add(batch));
+  await addAll(writer, batches(ids, scores));
   await writer.commit();
+}
+
+/** Whether `promise` is still pending after `ms`. */
+async function pendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const waiting = Symbol('pending');
+  const first = await Promise.race([
+    promise,
+    new Promise((resolve) => setTimeout(() => resolve(waiting), ms)),
+  ]);
+
+  return first === waiting;
 }
 
 describeEachDialect("replacing a kind's predictions with a scoring pass", (pulse) => {
@@ -78,9 +95,8 @@ describeEachDialect("replacing a kind's predictions with a scoring pass", (pulse
     const writer = await PredictionWriter.open(pulse().app.db, KIND, VERSION, new Date());
     try {
       // Statements the batches' writes run, counted in the scope they were handed over in.
-      const { scope } = withSqlScope(() =>
-        batches(ids, scores).forEach((batch) => writer.add(batch)),
-      );
+      const { scope, result } = withSqlScope(() => addAll(writer, batches(ids, scores)));
+      await result;
       // MySQL inserts each batch while the pass goes on (one INSERT per batch of 20); SQLite
       // keeps them for the commit.
       const streamed = pulse().dialect === 'mysql' ? 3 : 0;
@@ -101,10 +117,13 @@ describeEachDialect("replacing a kind's predictions with a scoring pass", (pulse
   it('leaves the previous predictions when a pass is abandoned, and a later pass still commits', async () => {
     const before = await stored(pulse());
     const writer = await PredictionWriter.open(pulse().app.db, KIND, VERSION, new Date());
-    batches(
-      ids,
-      ids.map(() => 0.5),
-    ).forEach((batch) => writer.add(batch));
+    await addAll(
+      writer,
+      batches(
+        ids,
+        ids.map(() => 0.5),
+      ),
+    );
     await writer.abort();
     expect(await stored(pulse())).toEqual(before);
 
@@ -116,16 +135,54 @@ describeEachDialect("replacing a kind's predictions with a scoring pass", (pulse
   it('rolls the whole pass back when one of its writes fails', async () => {
     const before = await stored(pulse());
     const writer = await PredictionWriter.open(pulse().app.db, KIND, VERSION, new Date());
-    writer.add(
+    await writer.add(
       batches(
         ids,
         ids.map(() => 0.25),
       )[0],
     );
     // No such customer: the foreign key refuses the row.
-    writer.add({ customerIds: [2_000_000_000], scores: [0.5], contributions: [null] });
+    await writer.add({ customerIds: [2_000_000_000], scores: [0.5], contributions: [null] });
     await expect(writer.commit()).rejects.toThrow();
 
     expect(await stored(pulse())).toEqual(before);
+  });
+
+  it('holds a streaming pass back while more than two batches wait to be written', async () => {
+    const all = batches(
+      ids,
+      ids.map((_, i) => first(i)),
+    );
+    const mysql = pulse().dialect === 'mysql';
+    // On MySQL another transaction locks the kind's rows, so the writer's first statement
+    // waits for it. SQLite keeps the rows for the commit: nothing is behind, nothing waits.
+    const locker = pulse().app.db.createQueryRunner();
+    if (mysql) {
+      await locker.startTransaction();
+      await locker.query('SELECT customer_id FROM predictions WHERE kind = ? FOR UPDATE', [KIND]);
+    }
+    const writer = await PredictionWriter.open(pulse().app.db, KIND, VERSION, new Date());
+    try {
+      await writer.add(all[0]);
+      await writer.add(all[1]);
+      const third = writer.add(all[2]);
+      expect(await pendingAfter(third, 300)).toBe(mysql);
+      if (mysql) {
+        await locker.commitTransaction();
+      }
+      await third;
+    } finally {
+      if (locker.isTransactionActive) {
+        await locker.rollbackTransaction();
+      }
+      await locker.release();
+    }
+    await writer.commit();
+    expect(await stored(pulse())).toEqual(
+      expected(
+        ids,
+        ids.map((_, i) => first(i)),
+      ),
+    );
   });
 });
