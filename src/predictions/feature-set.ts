@@ -143,9 +143,10 @@ function attributeFeature(value: unknown, kind: AttributeFeature['kind']): RawVa
     : null;
 }
 
-/** The feature names of a choice, in model order (featureSpecs' names), built once per choice. */
+// A choice's names, built once: training names every row's features by them.
 const namesByChoice = new WeakMap<FeatureChoice, readonly string[]>();
 
+/** The feature names of a choice, in model order (featureSpecs' names). */
 export function featureNames(choice: FeatureChoice): readonly string[] {
   let names = namesByChoice.get(choice);
   if (!names) {

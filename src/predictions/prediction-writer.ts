@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectOf, runStatement, utcInstantText } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { decileBetween, decilesOf } from './deciles';
-import type { PredictionKind } from './prediction-kind';
+import { PREDICTION_KINDS, type PredictionKind } from './prediction-kind';
 import type { StoredContribution } from './prediction.entity';
 
 /** Rows per INSERT. */
@@ -164,6 +164,9 @@ export class PredictionWriter {
     // Only the contributions are bound; the rest are finite numbers and the pass's constants,
     // written as literals: a pass writes every customer, and formatting seven parameters a row
     // cost mysql2 more CPU than scoring the row.
+    if (!PREDICTION_KINDS.includes(this.kind)) {
+      throw new Error(`no prediction kind ${JSON.stringify(this.kind)}`);
+    }
     const constants = `'${this.kind}', ${numberLiteral(this.versionId)}, '${this.scoredAt}'`;
     for (let start = 0; start < batch.customerIds.length; start += INSERT_ROWS) {
       const end = Math.min(start + INSERT_ROWS, batch.customerIds.length);
