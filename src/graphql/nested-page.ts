@@ -22,27 +22,38 @@ export interface NestedPageSpec<TRow, TFilter> {
 /**
  * One page of a parent's children, newest first, through per-request loaders: every parent
  * on the page above asks with the same arguments, so all of them are served by one query.
+ *
+ * Promise chains, not async functions: a page of 50 customers calls this 100 times, and with the
+ * statement count's AsyncLocalStorage every promise (an `await` makes one more) runs Node's
+ * promise hooks.
  */
-export async function loadNestedPage<TRow, TFilter>(
+export function loadNestedPage<TRow, TFilter, TResult>(
   spec: NestedPageSpec<TRow, TFilter>,
-): Promise<Page<TRow>> {
+  /** Turns the page into what the resolver returns. */
+  finish: (page: Page<TRow>) => TResult,
+): Promise<TResult> {
   const window = pageWindow({ first: spec.first, after: spec.after }, spec.maxPageSize, 2);
   const before = window.cursor
     ? { at: new Date(String(window.cursor[0])), id: Number(window.cursor[1]) }
     : null;
-  const rows = await spec.rows.load({
-    parentId: spec.parentId,
-    args: { filter: spec.filter, limit: window.size + 1, before },
-  });
 
-  return toPage(
-    rows,
-    window,
-    (row) => {
-      const key = spec.sortKey(row);
+  return spec.rows
+    .load({
+      parentId: spec.parentId,
+      args: { filter: spec.filter, limit: window.size + 1, before },
+    })
+    .then((rows) =>
+      finish(
+        toPage(
+          rows,
+          window,
+          (row) => {
+            const key = spec.sortKey(row);
 
-      return [key.at.toISOString(), key.id];
-    },
-    () => spec.counts.load({ parentId: spec.parentId, args: spec.filter }),
-  );
+            return [key.at.toISOString(), key.id];
+          },
+          () => spec.counts.load({ parentId: spec.parentId, args: spec.filter }),
+        ),
+      ),
+    );
 }

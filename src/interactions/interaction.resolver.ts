@@ -112,23 +112,29 @@ export class CustomerInteractionsResolver {
   @FieldResolver(() => InteractionConnection, {
     description: "The customer's interactions, newest first.",
   })
-  async interactions(
+  interactions(
     @Root() customer: Customer,
     @Args() args: TimelineArgs,
     @Ctx() ctx: PulseContext,
   ): Promise<InteractionConnection> {
-    const page = await loadNestedPage({
-      parentId: customer.dbId,
-      filter: { channel: args.channel ?? null, type: args.type ?? null, since: args.since ?? null },
-      first: args.first,
-      after: args.after,
-      maxPageSize: this.services.maxPageSize,
-      rows: ctx.loaders.latestInteractionsByCustomer,
-      counts: ctx.loaders.interactionCountByCustomer,
-      sortKey: (row) => ({ at: row.occurredAt, id: row.id }),
-    });
-
-    return toConnection(InteractionConnection, page, (row) => toInteraction(row, ctx.principal));
+    return loadNestedPage(
+      {
+        parentId: customer.dbId,
+        filter: {
+          channel: args.channel ?? null,
+          type: args.type ?? null,
+          since: args.since ?? null,
+        },
+        first: args.first,
+        after: args.after,
+        maxPageSize: this.services.maxPageSize,
+        rows: ctx.loaders.latestInteractionsByCustomer,
+        counts: ctx.loaders.interactionCountByCustomer,
+        sortKey: (row) => ({ at: row.occurredAt, id: row.id }),
+      },
+      (page) =>
+        toConnection(InteractionConnection, page, (row) => toInteraction(row, ctx.principal)),
+    );
   }
 }
 

@@ -68,22 +68,23 @@ export class CustomerOrdersResolver {
   constructor(private readonly services: Services) {}
 
   @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
-  async orders(
+  orders(
     @Root() customer: Customer,
     @Args() args: CustomerOrdersArgs,
     @Ctx() ctx: PulseContext,
   ): Promise<OrderConnection> {
-    const page = await loadNestedPage({
-      parentId: customer.dbId,
-      filter: { status: args.status ?? null, since: args.since ?? null },
-      first: args.first,
-      after: args.after,
-      maxPageSize: this.services.maxPageSize,
-      rows: ctx.loaders.latestOrdersByCustomer,
-      counts: ctx.loaders.orderCountByCustomer,
-      sortKey: (row) => ({ at: row.orderedAt, id: row.id }),
-    });
-
-    return toConnection(OrderConnection, page, toOrder);
+    return loadNestedPage(
+      {
+        parentId: customer.dbId,
+        filter: { status: args.status ?? null, since: args.since ?? null },
+        first: args.first,
+        after: args.after,
+        maxPageSize: this.services.maxPageSize,
+        rows: ctx.loaders.latestOrdersByCustomer,
+        counts: ctx.loaders.orderCountByCustomer,
+        sortKey: (row) => ({ at: row.orderedAt, id: row.id }),
+      },
+      (page) => toConnection(OrderConnection, page, toOrder),
+    );
   }
 }
