@@ -409,7 +409,6 @@ export class CustomerService {
       .getMany();
   }
 
-  /** Builds the filtered query (without order or page) shared by the page and its count. */
   /**
    * The conditions (alias `t`, named parameters) shared by the page and its count; the page is
    * read with selectEntities, the hottest list of all.

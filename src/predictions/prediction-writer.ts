@@ -62,6 +62,10 @@ export class PredictionWriter {
     versionId: number,
     now: Date,
   ): Promise<PredictionWriter> {
+    // The kind stands as a literal in every INSERT (see insert): only a known one is written.
+    if (!PREDICTION_KINDS.includes(kind)) {
+      throw new Error(`no prediction kind ${JSON.stringify(kind)}`);
+    }
     const scoredAt = utcInstantText(now);
     const lows = dialectOf(db) === 'mysql' ? await previousDecileLows(db, kind) : null;
     if (!lows) {
@@ -164,9 +168,6 @@ export class PredictionWriter {
     // Only the contributions are bound; the rest are finite numbers and the pass's constants,
     // written as literals: a pass writes every customer, and formatting seven parameters a row
     // cost mysql2 more CPU than scoring the row.
-    if (!PREDICTION_KINDS.includes(this.kind)) {
-      throw new Error(`no prediction kind ${JSON.stringify(this.kind)}`);
-    }
     const constants = `'${this.kind}', ${numberLiteral(this.versionId)}, '${this.scoredAt}'`;
     for (let start = 0; start < batch.customerIds.length; start += INSERT_ROWS) {
       const end = Math.min(start + INSERT_ROWS, batch.customerIds.length);
