@@ -18,7 +18,5 @@ if ! node -e "process.exit(process.versions.node.split('.')[0] >= ${PULSE_NODE_V
     rm -rf "$pulse_node_tmp"
   fi
   export PATH="$pulse_node_dir/bin:$PATH"
-  # Native addons (better-sqlite3) compile against this node's headers, not the machine's.
-  export npm_config_nodedir="$pulse_node_dir"
 fi
 echo "node $(node --version)"

@@ -54,6 +54,7 @@ describe('MariaDB stopped during ingestion', () => {
       const outcomes = new Map<number, string[]>();
       const pending = Array.from({ length: BATCHES }, (_, index) => index);
       let restarted = false;
+      let acknowledged = 0;
       const send = async (index: number): Promise<boolean> => {
         // An error by its code (a failed HTTP exchange by its message), or 'acknowledged'.
         const code = await pulse
@@ -65,6 +66,7 @@ describe('MariaDB stopped during ingestion', () => {
           )
           .catch((error: Error) => error.message);
         outcomes.set(index, [...(outcomes.get(index) ?? []), code]);
+        acknowledged += code === 'acknowledged' ? 1 : 0;
 
         return code === 'acknowledged';
       };
@@ -81,7 +83,11 @@ describe('MariaDB stopped during ingestion', () => {
       };
       const load = Promise.all(Array.from({ length: WORKERS }, worker));
 
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      // Stopped once a fifth of the batches are in, not after a fixed time: on a fast machine
+      // the whole load could be acknowledged before the outage began.
+      while (acknowledged < BATCHES / 5) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await server.kill();
       const duringOutage: number[] = [];
       for (let i = 0; i < 5; i++) {
