@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import * as classValidator from 'class-validator';
 import { Min } from 'class-validator';
 import { buildSchema, type GraphQLResolveInfo } from 'graphql';
 import type { ResolverData } from 'type-graphql';
@@ -20,39 +21,45 @@ const schema = buildSchema(`
   type Query { items(window: Window): Int }
 `);
 
-function resolverData(context: object): ResolverData {
+function resolverData(context: object = {}): ResolverData {
   const info = { parentType: schema.getQueryType(), fieldName: 'items' } as GraphQLResolveInfo;
 
   return { root: {}, args: {}, context, info };
 }
 
+// Verdicts outlive requests, so every test checks values of its own.
 describe('validateArgument', () => {
-  it('checks equal arguments once per request, and again in another request', () => {
-    const request = {};
-    const first = validateArgument(windowOf(5), Window, resolverData(request));
-    const repeated = validateArgument(windowOf(5), Window, resolverData(request));
-    const otherValue = validateArgument(windowOf(6), Window, resolverData(request));
-    const otherRequest = validateArgument(windowOf(5), Window, resolverData({}));
+  const validate = jest.spyOn(classValidator, 'validate');
 
-    expect(first).toBeInstanceOf(Promise);
-    expect(repeated).toBe(first);
-    expect(otherValue).not.toBe(first);
-    expect(otherRequest).not.toBe(first);
+  beforeEach(() => validate.mockClear());
+
+  it('checks a value once, for every call in this request and in later ones', async () => {
+    const request = {};
+    await Promise.all([
+      validateArgument(windowOf(5), Window, resolverData(request)),
+      validateArgument(windowOf(5), Window, resolverData(request)),
+    ]);
+    await validateArgument(windowOf(5), Window, resolverData({}));
+    expect(validate).toHaveBeenCalledTimes(1);
+
+    await validateArgument(windowOf(6), Window, resolverData(request));
+    expect(validate).toHaveBeenCalledTimes(2);
   });
 
-  it('rejects every use of an invalid argument with the field path, also when repeated', async () => {
-    const request = {};
+  it('rejects every use of an invalid value with the field path, checking it each time', async () => {
+    const refusals: unknown[] = [];
     for (let i = 0; i < 2; i++) {
-      const check = validateArgument(windowOf(-1), Window, resolverData(request));
+      const check = validateArgument(windowOf(-1), Window, resolverData());
       await expect(check).rejects.toBeInstanceOf(PulseError);
-      await expect(check).rejects.toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: 'window.first',
-      });
+      await expect(check).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'window.first' });
+      refusals.push(await (check as Promise<void>).catch((error: unknown) => error));
     }
+    expect(validate).toHaveBeenCalledTimes(2);
+    expect(refusals[0]).not.toBe(refusals[1]);
   });
 
-  it('accepts a valid argument', async () => {
-    await expect(validateArgument(windowOf(0), Window, resolverData({}))).resolves.toBeUndefined();
+  it('accepts a valid value and leaves scalars to GraphQL', async () => {
+    await expect(validateArgument(windowOf(0), Window, resolverData())).resolves.toBeUndefined();
+    expect(validateArgument(-1, Number, resolverData())).toBeUndefined();
   });
 });
