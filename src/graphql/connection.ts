@@ -67,14 +67,41 @@ export function toConnection<TItem, TNode, TConnection extends ConnectionShape<T
   map: (item: TItem) => TNode,
 ): TConnection {
   const connection = new connectionClass();
-  connection.edges = page.items.map((item, i) => ({ cursor: page.cursors[i], node: map(item) }));
-  connection.pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: page.hasPreviousPage,
-    startCursor: page.cursors[0] ?? null,
-    endCursor: page.cursors.at(-1) ?? null,
-  });
+  connection.edges = page.items.map((item, index) => new LazyEdge(map(item), page, index));
+  connection.pageInfo = new LazyPageInfo(page);
   connection.countTotal = page.totalCount;
 
   return connection;
+}
+
+// Cursors are encoded when a client selects them (Page.cursorAt), through these getters.
+
+class LazyEdge<TNode> {
+  constructor(
+    readonly node: TNode,
+    private readonly page: Page<unknown>,
+    private readonly index: number,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursorAt(this.index);
+  }
+}
+
+class LazyPageInfo implements PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+
+  constructor(private readonly page: Page<unknown>) {
+    this.hasNextPage = page.hasNextPage;
+    this.hasPreviousPage = page.hasPreviousPage;
+  }
+
+  get startCursor(): string | null {
+    return this.page.items.length > 0 ? this.page.cursorAt(0) : null;
+  }
+
+  get endCursor(): string | null {
+    return this.page.items.length > 0 ? this.page.cursorAt(this.page.items.length - 1) : null;
+  }
 }

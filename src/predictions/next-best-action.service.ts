@@ -84,7 +84,8 @@ export class NextBestActionService {
     );
     const rows: Array<Record<string, unknown>> = await this.db.query(query.sql, query.params);
     const listed = rows.filter((row) => row.customer_id !== null);
-    const items = listed.slice(0, window.size).map((row) => ({
+    const shown = listed.slice(0, window.size);
+    const items = shown.map((row) => ({
       customerId: Number(row.customer_id),
       actionId: Number(row.action_id),
       gain: parseNumber(row.gain) ?? 0,
@@ -96,7 +97,7 @@ export class NextBestActionService {
 
     return {
       items,
-      cursors: listed.slice(0, window.size).map((row) => encodeCursor([Number(row.position)])),
+      cursorAt: (index) => encodeCursor([Number(shown[index].position)]),
       hasNextPage: listed.length > window.size,
       hasPreviousPage: after > 0,
       totalCount: () => Promise.resolve(totalCount),

@@ -50,7 +50,7 @@ describe('pagination', () => {
     expect(page.items).toEqual([1, 2]);
     expect(page.hasNextPage).toBe(true);
     expect(page.hasPreviousPage).toBe(false);
-    expect(decodeCursor(page.cursors[1], 'after', 1)).toEqual([2]);
+    expect(decodeCursor(page.cursorAt(1), 'after', 1)).toEqual([2]);
   });
 
   it('returns a backward page in display order', () => {
