@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   });
   const samples: Sample[] = [];
   for (let minute = 1; minute <= MINUTES; minute += 1) {
-    await new Promise((resolve) => setTimeout(resolve, started + minute * MINUTE_MS - Date.now()));
+    const wait = Math.max(0, started + minute * MINUTE_MS - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, wait));
     const heap = await server.ask<{ heapUsed: number; rss: number }>({ type: 'heap' });
     samples.push({ minute, ...heap, answers, failures });
     console.log(`minute ${minute}: heap after GC ${(heap.heapUsed / MB).toFixed(1)} MB`);
