@@ -15,6 +15,7 @@ import { CreateNextBestActions1796000100000 } from './1796000100000-CreateNextBe
 import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustomerMerges';
 import { CompactPredictionContributions1796000200000 } from './1796000200000-CompactPredictionContributions';
 import { CoverInteractionSurveyScores1796000300000 } from './1796000300000-CoverInteractionSurveyScores';
+import { OrderSegmentMembersByEntry1796000400000 } from './1796000400000-OrderSegmentMembersByEntry';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CreateNextBestActions1796000100000,
   CompactPredictionContributions1796000200000,
   CoverInteractionSurveyScores1796000300000,
+  OrderSegmentMembersByEntry1796000400000,
 ];

@@ -69,14 +69,20 @@ export class SegmentMembersService {
     if (window.cursor) {
       const [value, id] = window.cursor;
       const keyValue = key.isInstant ? new Date(String(value)) : value;
-      const condition = keysetCondition([key.expr, 'c.id'], [keyValue, id], descending ? '<' : '>');
+      const condition = keysetCondition(
+        [key.expr, 'm.customer_id'],
+        [keyValue, id],
+        descending ? '<' : '>',
+      );
       query.andWhere(condition.sql, condition.params);
     }
     const direction = descending ? 'DESC' : 'ASC';
+    // The membership's customer id (equal to c.id) breaks ties: with it the default order is
+    // idx_segment_memberships_entered's, and a page reads its own rows only.
     const { entities, raw } = await query
       .addSelect('m.entered_at', 'member_entered_at')
       .orderBy(key.expr, direction)
-      .addOrderBy('c.id', direction)
+      .addOrderBy('m.customer_id', direction)
       .limit(window.size + 1)
       .getRawAndEntities<{ member_entered_at: unknown }>();
     const members = entities.map((customer, i) => ({

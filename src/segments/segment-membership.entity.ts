@@ -16,8 +16,9 @@ import { SegmentEntity } from './segment.entity';
 
 /** A current member of a segment. */
 @Entity('segment_memberships')
-// Customer.segments looks memberships up by customer.
+// Customer.segments looks memberships up by customer; members are paged newest entry first.
 @Index('idx_segment_memberships_customer', ['customerId'])
+@Index('idx_segment_memberships_entered', ['segmentId', 'enteredAt', 'customerId'])
 export class SegmentMembershipEntity {
   @PrimaryColumn({ name: 'segment_id', type: 'int' })
   segmentId!: number;
