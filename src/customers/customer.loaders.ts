@@ -32,5 +32,9 @@ export function createCustomerLoaders(
     summaryByCustomerId: new DataLoader((ids: readonly number[]) => summaries.summariesOf(ids), {
       batch: options.batch,
     }),
+    summaryWithoutCategoriesByCustomerId: new DataLoader(
+      (ids: readonly number[]) => summaries.summariesOf(ids, false),
+      { batch: options.batch },
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import { IsOptional, ValidateNested } from 'class-validator';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Args,
@@ -8,6 +9,7 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   Query,
   Resolver,
@@ -20,6 +22,7 @@ import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { fromGlobalId } from '../graphql/global-id';
 import { PageArgsInput } from '../graphql/page-args';
+import { selectsSubfield } from '../graphql/selection';
 import type { Services } from '../services';
 import { toCustomer } from './customer.mapper';
 import {
@@ -176,7 +179,15 @@ export class CustomerResolver {
     description: 'Spend, orders and activity, computed in SQL.',
     complexity: 10,
   })
-  summary(@Root() customer: Customer, @Ctx() ctx: PulseContext): Promise<CustomerSummary> {
-    return ctx.loaders.summaryByCustomerId.load(customer.dbId);
+  summary(
+    @Root() customer: Customer,
+    @Ctx() ctx: PulseContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<CustomerSummary> {
+    const loader = selectsSubfield(info, 'topCategories')
+      ? ctx.loaders.summaryByCustomerId
+      : ctx.loaders.summaryWithoutCategoriesByCustomerId;
+
+    return loader.load(customer.dbId);
   }
 }

@@ -80,6 +80,43 @@ describeEachDialect('nested queries', (pulse) => {
     expect(statements).toBeLessThanOrEqual(4 + 1);
   });
 
+  it('joins orders to their lines for the top categories only when a query selects them', async () => {
+    const summaries = async (summary: string, fragments = '') => {
+      const result = await pulse().query<{
+        customers: { edges: Array<{ node: { summary: Record<string, unknown> } }> };
+      }>(
+        `query($countries: [String!]) { customers(first: 5, filter: { countries: $countries }) {
+          edges { node { summary { ${summary} } } } } } ${fragments}`,
+        { countries: [country] },
+      );
+      expect(result.errors).toBeUndefined();
+
+      return result.data!.customers.edges.map((edge) => edge.node.summary);
+    };
+    const figures =
+      'totalSpent orderCount lastInteractionAt interactionsByChannel { channel count }';
+    const without = await summaries(figures);
+    const direct = await summaries(`${figures} topCategories { category spent }`);
+    const inFragment = await summaries(
+      `${figures} ...Categories`,
+      'fragment Categories on CustomerSummary { topCategories { category spent } }',
+    );
+
+    expect(direct[0].topCategories).toEqual([{ category: 'kitchen', spent: 10 + 11 + 12 + 13 }]);
+    expect(inFragment).toEqual(direct);
+    expect(without).toEqual(direct.map(({ topCategories: _categories, ...rest }) => rest));
+    const [customer] = await pulse().app.db.query(
+      'SELECT id FROM customers WHERE country = ? ORDER BY id LIMIT 1',
+      [country],
+    );
+    const ids = [Number(customer.id)];
+    const service = pulse().app.services.customerSummaries;
+    const [withCategories] = await service.summariesOf(ids);
+    const [withoutCategories] = await service.summariesOf(ids, false);
+    expect(withCategories.topCategories).toHaveLength(1);
+    expect(withoutCategories).toEqual({ ...withCategories, topCategories: [] });
+  });
+
   it('costs the same number of statements for 10 customers as for 100', async () => {
     const count = async (first: number) =>
       (
