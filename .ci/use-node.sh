@@ -2,8 +2,8 @@
 # PATH when the machine's node is older. Node 20 left support in April 2026, and on it the
 # AsyncLocalStorage behind the per-request statement count runs a hook for every promise; Node 24
 # keeps that context without hooks (README, Benchmarks). The official build comes from the npm
-# registry (package node-linux-<arch>), the one registry every machine of ours reaches, and is
-# kept under ~/.cache so a second run does not fetch it again.
+# registry (package node-linux-<arch>), which `npm ci` needs anyway, and is kept under ~/.cache
+# so a second run does not fetch it again.
 
 PULSE_NODE_VERSION="$(cat "$(dirname "${BASH_SOURCE[0]}")/../.nvmrc")"
 
