@@ -1,7 +1,6 @@
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
-  GraphQLError,
   type GraphQLSchema,
   Kind,
   Lexer,
@@ -10,13 +9,8 @@ import {
   Source,
   TokenKind,
 } from 'graphql';
-import {
-  type ComplexityEstimator,
-  fieldExtensionsEstimator,
-  getComplexity,
-  simpleEstimator,
-} from 'graphql-query-complexity';
 import { PulseError } from '../errors';
+import { OVER_NODE_LIMIT, operationCost } from './query-cost';
 
 /**
  * Bounds on one operation, checked before it runs, the same way on HTTP and WebSocket.
@@ -90,7 +84,19 @@ export function checkLimits(
   exceeds('depth', shape.depth, options.maxDepth);
   exceeds('aliases', shape.aliases, options.maxAliases);
   exceeds('rootFields', shape.rootFields, options.maxRootFields);
-  const cost = queryCost(schema, document, variables, options, operationName);
+  const cost = operationCost(
+    schema,
+    document,
+    variables,
+    {
+      defaultListSize: options.defaultListSize,
+      maxQueryNodes: Math.max(MIN_QUERY_NODES, options.maxCost),
+    },
+    operationName,
+  );
+  if (cost === OVER_NODE_LIMIT) {
+    throw tooComplex('cost', null, options.maxCost);
+  }
   exceeds('cost', cost, options.maxCost);
 
   return cost;
@@ -229,53 +235,5 @@ function measure(operation: OperationDefinitionNode, document: DocumentNode) {
   return {
     ...selectionShape(operation.selectionSet),
     rootFields: rootFields(operation.selectionSet, new Set()),
-  };
-}
-
-function queryCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-  options: LimitsOptions,
-  operationName: string | undefined,
-): number {
-  try {
-    return getComplexity({
-      schema,
-      query: document,
-      variables,
-      operationName,
-      maxQueryNodes: Math.max(MIN_QUERY_NODES, options.maxCost),
-      estimators: [
-        fieldExtensionsEstimator(),
-        pageEstimator(options.defaultListSize),
-        simpleEstimator({ defaultComplexity: 1 }),
-      ],
-    });
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) {
-      throw error;
-    }
-    if (error.message.includes('maximum allowed number of nodes')) {
-      throw tooComplex('cost', null, options.maxCost);
-    }
-
-    // Variables that do not fit their types: execution refuses them before any resolver runs.
-    return 0;
-  }
-}
-
-/**
- * A list with `first`/`last` returns up to that many items, each with the children's cost.
- * A page of 0 still counts once: it runs its totalCount and pageInfo.
- */
-function pageEstimator(defaultListSize: number): ComplexityEstimator {
-  return ({ field, args, childComplexity }) => {
-    if (!field.args.some((arg) => arg.name === 'first' || arg.name === 'last')) {
-      return undefined;
-    }
-    const size = (args.first ?? args.last ?? defaultListSize) as number;
-
-    return (1 + childComplexity) * Math.max(size, 1);
   };
 }
