@@ -21,15 +21,67 @@ export async function selectEntities<T extends ObjectLiteral>(
 ): Promise<T[]> {
   const metadata = db.getMetadata(target);
   const read = readOf(db, metadata);
-  const [sql, values] = db.driver.escapeQueryWithParameters(`${read.select} ${rest}`, params, {});
-  const rows = (await db.query(sql, values)) as Array<Record<string, unknown>>;
+  const rows = await run(db, `SELECT ${read.list} FROM ${read.table} t ${rest}`, params);
 
   return rows.map((row) => hydrate<T>(db, metadata, read.columns, row));
 }
 
-/** An entity's SELECT and the columns it reads, built on first use. */
+/**
+ * As selectEntities, with more values read beside each entity: `beside` maps an alias to an SQL
+ * expression over the tables `rest` joins (a membership's customer id, say), and each result
+ * carries those raw values. Rows of the same entity (by primary key) share one hydrated object,
+ * so a segment joined to 50 memberships parses its definition once.
+ */
+export async function selectEntitiesBeside<T extends ObjectLiteral, K extends string>(
+  db: DataSource,
+  target: EntityTarget<T>,
+  beside: Record<K, string>,
+  rest: string,
+  params: Record<string, unknown> = {},
+): Promise<Array<{ entity: T; beside: Record<K, unknown> }>> {
+  const metadata = db.getMetadata(target);
+  const read = readOf(db, metadata);
+  const aliases = Object.keys(beside) as K[];
+  const clash = aliases.find((alias) => read.columns.some((c) => c.databaseName === alias));
+  if (clash) {
+    throw new Error(`selectEntitiesBeside: ${clash} is a column of ${metadata.name}`);
+  }
+  const extra = aliases.map((alias) => `, ${beside[alias]} AS ${db.driver.escape(alias)}`);
+  const rows = await run(
+    db,
+    `SELECT ${read.list}${extra.join('')} FROM ${read.table} t ${rest}`,
+    params,
+  );
+  const [primary] = metadata.primaryColumns;
+  const entities = new Map<unknown, T>();
+
+  return rows.map((row) => {
+    const id = row[primary.databaseName];
+    const entity = entities.get(id) ?? hydrate<T>(db, metadata, read.columns, row);
+    entities.set(id, entity);
+    const values = {} as Record<K, unknown>;
+    for (const alias of aliases) {
+      values[alias] = row[alias];
+    }
+
+    return { entity, beside: values };
+  });
+}
+
+async function run(
+  db: DataSource,
+  sqlWithNames: string,
+  params: Record<string, unknown>,
+): Promise<Array<Record<string, unknown>>> {
+  const [sql, values] = db.driver.escapeQueryWithParameters(sqlWithNames, params, {});
+
+  return (await db.query(sql, values)) as Array<Record<string, unknown>>;
+}
+
+/** An entity's escaped table and column list, and the columns it reads, built on first use. */
 interface EntityRead {
-  select: string;
+  table: string;
+  list: string;
   columns: ColumnMetadata[];
 }
 
@@ -46,10 +98,7 @@ function readOf(db: DataSource, metadata: EntityMetadata): EntityRead {
   // A relation's join column without a property of its own is virtual, and not read by find().
   const columns = metadata.columns.filter((column) => !column.isVirtual && column.isSelect);
   const list = columns.map((column) => `t.${db.driver.escape(column.databaseName)}`).join(', ');
-  const read = {
-    select: `SELECT ${list} FROM ${db.driver.escape(metadata.tableName)} t`,
-    columns,
-  };
+  const read = { table: db.driver.escape(metadata.tableName), list, columns };
   reads.set(metadata, read);
 
   return read;

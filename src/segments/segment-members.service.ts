@@ -1,14 +1,11 @@
-import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { parseInstant } from '../db/dialect';
+import { selectEntitiesBeside } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { badInput } from '../errors';
-import {
-  SegmentMembershipEntity,
-  SegmentMembershipHistoryEntity,
-  SegmentRefreshEntity,
-} from './segment-membership.entity';
-import { type SegmentEntity } from './segment.entity';
+import { SegmentRefreshEntity } from './segment-membership.entity';
+import { SegmentEntity } from './segment.entity';
 
 /** What a page of members can be sorted by; never a personal field, which partners see masked. */
 export type MemberSort = 'ENTERED_AT' | 'SIGNED_UP_AT' | 'EXTERNAL_ID';
@@ -32,12 +29,12 @@ const SORTS: Record<
     isInstant: true,
   },
   SIGNED_UP_AT: {
-    expr: 'c.signed_up_at',
+    expr: 't.signed_up_at',
     read: (member) => member.customer.signedUpAt.toISOString(),
     isInstant: true,
   },
   EXTERNAL_ID: {
-    expr: 'c.external_id',
+    expr: 't.external_id',
     read: (member) => member.customer.externalId,
     isInstant: false,
   },
@@ -64,7 +61,9 @@ export class SegmentMembersService {
     const order = sort ?? { field: 'ENTERED_AT', direction: 'DESC' };
     const key = SORTS[order.field];
     const window = pageWindow(pageArgs, this.maxPageSize, 2);
-    const query = this.memberQuery(segmentId, at);
+    const join = memberJoin(segmentId, at);
+    const conditions = ['t.deleted_at IS NULL'];
+    const params = { ...join.params };
     const descending = (order.direction === 'DESC') !== window.backward;
     if (window.cursor) {
       const [value, id] = window.cursor;
@@ -74,27 +73,30 @@ export class SegmentMembersService {
         [keyValue, id],
         descending ? '<' : '>',
       );
-      query.andWhere(condition.sql, condition.params);
+      conditions.push(condition.sql);
+      Object.assign(params, condition.params);
     }
     const direction = descending ? 'DESC' : 'ASC';
-    // The membership's customer id (equal to c.id) breaks ties: with it the default order is
+    // The membership's customer id (equal to t.id) breaks ties: with it the default order is
     // idx_segment_memberships_entered's, and a page reads its own rows only.
-    const { entities, raw } = await query
-      .addSelect('m.entered_at', 'member_entered_at')
-      .orderBy(key.expr, direction)
-      .addOrderBy('m.customer_id', direction)
-      .limit(window.size + 1)
-      .getRawAndEntities<{ member_entered_at: unknown }>();
-    const members = entities.map((customer, i) => ({
-      customer,
-      enteredAt: parseInstant(raw[i].member_entered_at) as Date,
+    const rows = await selectEntitiesBeside(
+      this.db,
+      CustomerEntity,
+      { member_entered_at: 'm.entered_at' },
+      `${join.sql} WHERE ${conditions.join(' AND ')} ` +
+        `ORDER BY ${key.expr} ${direction}, m.customer_id ${direction} LIMIT ${window.size + 1}`,
+      params,
+    );
+    const members = rows.map(({ entity, beside }) => ({
+      customer: entity,
+      enteredAt: parseInstant(beside.member_entered_at) as Date,
     }));
 
     return toPage(
       members,
       window,
       (member) => [key.read(member), member.customer.id],
-      () => this.memberQuery(segmentId, at).getCount(),
+      () => this.countMembers(join),
     );
   }
 
@@ -152,45 +154,51 @@ export class SegmentMembersService {
   async segmentsOf(
     customerIds: readonly number[],
   ): Promise<Array<{ customerId: number; segment: SegmentEntity }>> {
-    const memberships = await this.db
-      .getRepository(SegmentMembershipEntity)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.segment', 's')
-      .where({ customerId: In([...customerIds]) })
-      .orderBy('s.name', 'ASC')
-      .getMany();
+    const rows = await selectEntitiesBeside(
+      this.db,
+      SegmentEntity,
+      { member_customer_id: 'm.customer_id' },
+      'JOIN segment_memberships m ON m.segment_id = t.id ' +
+        'WHERE m.customer_id IN (:...customerIds) ORDER BY t.name ASC',
+      { customerIds: [...customerIds] },
+    );
 
-    return memberships.map((membership) => ({
-      customerId: membership.customerId,
-      segment: membership.segment as SegmentEntity,
+    return rows.map(({ entity, beside }) => ({
+      customerId: Number(beside.member_customer_id),
+      segment: entity,
     }));
   }
 
-  /** Members now (from memberships) or at `at` (from history), joined to live customers. */
-  private memberQuery(
-    segmentId: number,
-    at: Date | null | undefined,
-  ): SelectQueryBuilder<CustomerEntity> {
-    const query = this.db.getRepository(CustomerEntity).createQueryBuilder('c');
-    if (at) {
-      query.innerJoin(
-        SegmentMembershipHistoryEntity,
-        'm',
-        'm.customer_id = c.id AND m.segment_id = :segmentId AND m.entered_at <= :at ' +
-          'AND (m.left_at IS NULL OR m.left_at > :at)',
-        { segmentId, at },
-      );
-    } else {
-      query.innerJoin(
-        SegmentMembershipEntity,
-        'm',
-        'm.customer_id = c.id AND m.segment_id = :segmentId',
-        {
-          segmentId,
-        },
-      );
-    }
+  private async countMembers(join: MemberJoin): Promise<number> {
+    const [sql, values] = this.db.driver.escapeQueryWithParameters(
+      `SELECT COUNT(*) AS n FROM customers t ${join.sql} WHERE t.deleted_at IS NULL`,
+      join.params,
+      {},
+    );
+    const [row] = (await this.db.query(sql, values)) as Array<{ n: unknown }>;
 
-    return query.where('c.deleted_at IS NULL');
+    return Number(row.n);
   }
+}
+
+/** Members' stays, joined to live customers (alias `t`) as `m`. */
+interface MemberJoin {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** Members now (from memberships) or at `at` (from history: stays open at that instant). */
+function memberJoin(segmentId: number, at: Date | null | undefined): MemberJoin {
+  return at
+    ? {
+        sql:
+          'JOIN segment_membership_history m ON m.customer_id = t.id ' +
+          'AND m.segment_id = :segmentId AND m.entered_at <= :at ' +
+          'AND (m.left_at IS NULL OR m.left_at > :at)',
+        params: { segmentId, at },
+      }
+    : {
+        sql: 'JOIN segment_memberships m ON m.customer_id = t.id AND m.segment_id = :segmentId',
+        params: { segmentId },
+      };
 }

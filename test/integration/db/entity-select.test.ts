@@ -1,6 +1,6 @@
 import { ConsentEntity } from '../../../src/customers/consent.entity';
 import { CustomerEntity } from '../../../src/customers/customer.entity';
-import { selectEntities } from '../../../src/db/entity-select';
+import { selectEntities, selectEntitiesBeside } from '../../../src/db/entity-select';
 import { fromGlobalId } from '../../../src/graphql/global-id';
 import { InteractionEntity } from '../../../src/interactions/interaction.entity';
 import { OrderLineEntity } from '../../../src/orders/order-line.entity';
@@ -126,5 +126,31 @@ describeEachDialect('entities read with selectEntities', (pulse) => {
         await db.getRepository(OrderLineEntity).findBy({ orderId: orderIds[0] }),
       ),
     );
+  });
+
+  it('reads values beside entities, one shared entity per primary key', async () => {
+    const db = pulse().app.db;
+    const [order] = await db.getRepository(OrderEntity).findBy({ customerId: customerIds[0] });
+    const rows = await selectEntitiesBeside(
+      db,
+      OrderEntity,
+      { line_product_id: 'l.product_id' },
+      'JOIN order_lines l ON l.order_id = t.id WHERE t.id = :id ORDER BY l.product_id',
+      { id: order.id },
+    );
+
+    expect(rows.map((row) => row.beside)).toEqual([
+      { line_product_id: 'p1' },
+      { line_product_id: 'p2' },
+    ]);
+    expect(rows[0].entity).toBe(rows[1].entity);
+    expect(rows[0].entity).toBeInstanceOf(OrderEntity);
+    expect(rows[0].entity).toEqual(order);
+  });
+
+  it('refuses a value beside named like a column of the entity', async () => {
+    await expect(
+      selectEntitiesBeside(pulse().app.db, OrderEntity, { amount: '1' }, 'WHERE 1 = 0'),
+    ).rejects.toThrow('selectEntitiesBeside: amount is a column of OrderEntity');
   });
 });
