@@ -2,6 +2,7 @@ import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { containsPattern, parseNumber, ruleDialectOf, uniqueViolation } from '../db/dialect';
+import { selectEntities } from '../db/entity-select';
 import { type Page, type PageArgs } from '../db/pagination';
 import { onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
@@ -57,7 +58,8 @@ export class SegmentService {
   ) {}
 
   async get(id: number, field = 'id'): Promise<SegmentEntity> {
-    const segment = await this.db.getRepository(SegmentEntity).findOneBy({ id });
+    // By SQL written once (selectEntities): every members page starts with this read.
+    const [segment] = await selectEntities(this.db, SegmentEntity, 'WHERE t.id = :id', { id });
     if (!segment) {
       throw notFound(`Segment ${id}`, field);
     }
@@ -66,7 +68,7 @@ export class SegmentService {
   }
 
   byIds(ids: readonly number[]): Promise<SegmentEntity[]> {
-    return this.db.getRepository(SegmentEntity).findBy({ id: In([...ids]) });
+    return selectEntities(this.db, SegmentEntity, 'WHERE t.id IN (:...ids)', { ids: [...ids] });
   }
 
   /** A page of segments by name, optionally of some kinds or with a name fragment. */
