@@ -21,7 +21,7 @@ export async function selectEntities<T extends ObjectLiteral>(
 ): Promise<T[]> {
   const metadata = db.getMetadata(target);
   const read = readOf(db, metadata);
-  const rows = await run(db, `SELECT ${read.list} FROM ${read.table} t ${rest}`, params);
+  const rows = await run(db, `SELECT ${read.list} FROM ${read.table} t`, rest, params);
 
   return rows.map((row) => hydrate<T>(db, metadata, read.columns, row));
 }
@@ -49,7 +49,8 @@ export async function selectEntitiesBeside<T extends ObjectLiteral, K extends st
   const extra = aliases.map((alias) => `, ${beside[alias]} AS ${db.driver.escape(alias)}`);
   const rows = await run(
     db,
-    `SELECT ${read.list}${extra.join('')} FROM ${read.table} t ${rest}`,
+    `SELECT ${read.list}${extra.join('')} FROM ${read.table} t`,
+    rest,
     params,
   );
   const [primary] = metadata.primaryColumns;
@@ -68,14 +69,19 @@ export async function selectEntitiesBeside<T extends ObjectLiteral, K extends st
   });
 }
 
+/**
+ * Runs `head` (no parameters) followed by `rest`, whose named parameters become the driver's
+ * placeholders: only `rest` is scanned for them, not the long column list.
+ */
 async function run(
   db: DataSource,
-  sqlWithNames: string,
+  head: string,
+  rest: string,
   params: Record<string, unknown>,
 ): Promise<Array<Record<string, unknown>>> {
-  const [sql, values] = db.driver.escapeQueryWithParameters(sqlWithNames, params, {});
+  const [sql, values] = db.driver.escapeQueryWithParameters(rest, params, {});
 
-  return (await db.query(sql, values)) as Array<Record<string, unknown>>;
+  return (await db.query(`${head} ${sql}`, values)) as Array<Record<string, unknown>>;
 }
 
 /** An entity's escaped table and column list, and the columns it reads, built on first use. */
