@@ -257,8 +257,11 @@ function checkTargets(
   for (const [i, workload] of workloads.entries()) {
     if (workload.nested) {
       const gain = ratio(runs.on[i].answersPerSecond, runs.off[i].answersPerSecond);
+      // Pulse batched cannot outrun the plain endpoint, so plain over un-batched is the most
+      // batching can show on this machine: below the target, no batched server reaches it here.
+      const ceiling = ratio(runs.plain[i].answersPerSecond, runs.off[i].answersPerSecond);
       console.log(
-        `${verdict(runs.on[i].answersPerSecond >= TARGETS.batchingGain * runs.off[i].answersPerSecond)}  ${workload.name}: ${gain} DataLoader off (target ≥ ${TARGETS.batchingGain}×)`,
+        `${verdict(runs.on[i].answersPerSecond >= TARGETS.batchingGain * runs.off[i].answersPerSecond)}  ${workload.name}: ${gain} DataLoader off (target ≥ ${TARGETS.batchingGain}×; the plain endpoint, the ceiling here, is ${ceiling})`,
       );
     }
   }
@@ -268,7 +271,7 @@ function checkTargets(
   }
   const at50 = connections === 50 ? '' : ' (the target is for 50)';
   console.log(
-    `${verdict(runs.on[i].p99 < TARGETS.p99Ms)}  ${workloads[i].name}: p99 ${runs.on[i].p99} ms at ${connections} connections flat out${at50} (target < ${TARGETS.p99Ms} ms)`,
+    `${verdict(runs.on[i].p99 < TARGETS.p99Ms)}  ${workloads[i].name}: p99 ${runs.on[i].p99} ms at ${connections} connections flat out${at50} (target < ${TARGETS.p99Ms} ms; the plain endpoint's is ${runs.plain[i].p99} ms)`,
   );
   console.log(
     `${verdict(halfLoad.p99 < TARGETS.p99Ms)}  ${workloads[i].name}: p99 ${halfLoad.p99} ms at ${connections} connections and ${halfLoad.rate} req/s, half the flat-out rate${at50} (target < ${TARGETS.p99Ms} ms)`,
