@@ -17,6 +17,12 @@ export const NO_EVENTS: EventPublisher = { publish: () => undefined };
  */
 export interface EventSource {
   subscribe(topic: string): AsyncIterable<unknown>;
+  /**
+   * Where events can be dropped (through Redis, while it is away): calls `listener` each time
+   * delivery works again, and returns the function that stops the calls. Absent where nothing
+   * is ever dropped.
+   */
+  onResume?: (listener: () => void) => () => void;
 }
 
 /** A source with no events (command-line tools serve no subscriptions). */

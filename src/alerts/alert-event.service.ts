@@ -50,6 +50,9 @@ export class AlertEventService {
    * after it, in id order. No gap: the live subscription starts before the replay reads the
    * table, and every event is stored before it is published, so an event either is in the
    * replay or arrives live. No duplicate: live events up to the last replayed id are dropped.
+   * Where live events can be dropped (through Redis, while it is away), the stream sends what
+   * was stored meanwhile as soon as delivery resumes: every event after the last one it sent,
+   * or, before it sent any, after the newest one when it started.
    * A Repeater rather than an async generator, because a generator cannot be stopped while it
    * awaits the next event: a client's `complete` would leave the subscription running.
    */
@@ -70,8 +73,21 @@ export class AlertEventService {
 
         return null;
       });
+      // Set when delivery resumes after events may have been dropped; `wake` ends the wait.
+      let resumed = false;
+      let wake: () => void = () => undefined;
+      const stopResuming = this.source.onResume?.(() => {
+        resumed = true;
+        wake();
+      });
       try {
         let replayedUpTo = sinceId ?? 0;
+        // Where a resumption replays from: the newest id sent, or known when the stream began.
+        let sentUpTo = sinceId ?? (stopResuming ? await this.newestId() : 0);
+        const send = async (payload: AlertEventPayload) => {
+          await push(payload);
+          sentUpTo = Math.max(sentUpTo, payload.id);
+        };
         // Sends the stored events after `replayedUpTo` (and before `beforeId`), in batches.
         const replay = async (beforeId?: number) => {
           while (!stopped) {
@@ -81,7 +97,7 @@ export class AlertEventService {
             }
             const rows = await query.orderBy('e.id', 'ASC').limit(REPLAY_BATCH).getMany();
             for (const row of rows) {
-              await push(toEventPayload(row));
+              await send(toEventPayload(row));
               replayedUpTo = row.id;
             }
             if (rows.length < REPLAY_BATCH) {
@@ -94,7 +110,21 @@ export class AlertEventService {
         }
         let caughtUp = sinceId === null;
         while (!stopped) {
-          const result = await Promise.race([next, stopping]);
+          if (resumed) {
+            // Events published while delivery was down were dropped, but they are stored.
+            resumed = false;
+            caughtUp = true;
+            replayedUpTo = Math.max(replayedUpTo, sentUpTo);
+            await replay();
+            continue;
+          }
+          const woken = new Promise<'resumed'>((resolve) => {
+            wake = () => resolve('resumed');
+          });
+          const result = await Promise.race([next, stopping, woken]);
+          if (result === 'resumed') {
+            continue;
+          }
           if (!result || result.done) {
             break;
           }
@@ -109,15 +139,25 @@ export class AlertEventService {
             await replay(payload.id);
           }
           if (payload.id > replayedUpTo && matches(filter, payload)) {
-            await push(payload);
+            await send(payload);
           }
         }
       } finally {
         // Also after a failed replay query: the live subscription must not outlive the stream.
+        stopResuming?.();
         void live.return?.();
         stop();
       }
     });
+  }
+
+  /** The id of the newest stored event; 0 when there is none. */
+  private async newestId(): Promise<number> {
+    const [row] = (await this.db.query('SELECT MAX(id) AS id FROM alert_events')) as Array<{
+      id: unknown;
+    }>;
+
+    return Number(row?.id ?? 0);
   }
 
   private filtered(

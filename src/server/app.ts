@@ -61,12 +61,12 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const loaderOptions = options.loaderOptions ?? { batch: true };
   const db = options.db ?? (await openDatabase(config.database, log));
   // Through Redis when REDIS_URL is set: events then reach subscribers of every instance.
-  const { pubSub, close: closePubSub } = createPulsePubSub(config, log);
+  const { pubSub, onResume, close: closePubSub } = createPulsePubSub(config, log);
   const services = createServices(
     db,
     config,
     { publish: (topic, payload) => pubSub.publish(topic, payload) },
-    { subscribe: (topic) => pubSub.subscribe(topic) },
+    { subscribe: (topic) => pubSub.subscribe(topic), onResume },
     log,
   );
   if (config.adminKey) {

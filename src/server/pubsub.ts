@@ -9,6 +9,14 @@ import type { Log } from '../log';
 /** The pub/sub subscriptions listen to, and how to let go of what it holds. */
 export interface PulsePubSub {
   pubSub: PubSub;
+  /**
+   * With Redis: calls `listener` each time events may have been dropped and delivery works
+   * again, so that streams of stored events (alert events) can send what they missed. That is
+   * when this instance's subscriber connection is back after an outage, once its channels are
+   * subscribed again, and when any instance's publishes get through again after it dropped
+   * some. Returns the function that stops the calls. In-process events are never dropped.
+   */
+  onResume?: (listener: () => void) => () => void;
   close(): Promise<void>;
 }
 
@@ -18,6 +26,8 @@ export interface PulsePubSub {
 const PUBLISH_TIMEOUT_MS = 1_000;
 // While Redis is away, one warning per minute says how many events were dropped so far.
 const WARN_INTERVAL_MS = 60_000;
+// An instance whose publishes get through again after it dropped some says so here.
+const RESUMED_CHANNEL = 'pulse:events-resumed';
 
 /**
  * In-process pub/sub, or, with `REDIS_URL`, one whose events travel through Redis channels so
@@ -25,9 +35,9 @@ const WARN_INTERVAL_MS = 60_000;
  * publishing one included: it hears its own event back from Redis, exactly once).
  *
  * While Redis is unreachable, requests go on: a publish is dropped at once with a warning (live
- * delivery is best effort; alert events are stored first, and `alertEvents(since)` replays
- * them), subscribing waits for Redis, and both connections come back by themselves with their
- * channels subscribed again.
+ * delivery is best effort; alert events are stored first, and alert streams send what they
+ * missed when told through `onResume`), subscribing waits for Redis, and both connections come
+ * back by themselves with their channels subscribed again.
  */
 export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): PulsePubSub {
   if (!config.redisUrl) {
@@ -44,27 +54,49 @@ export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): P
     enableOfflineQueue: false,
     commandTimeout: PUBLISH_TIMEOUT_MS,
   });
-  const subscribeClient = connect(config.redisUrl, 'subscribe', log, {
-    // SUBSCRIBE and UNSUBSCRIBE wait for Redis however long it is away: one failed after 20
-    // attempts would leave this instance deaf to its channel until its last subscriber left.
-    maxRetriesPerRequest: null,
-  });
+  const resumeListeners = new Set<() => void>();
+  const resume = () => resumeListeners.forEach((listener) => listener());
+  const subscribeClient = connect(
+    config.redisUrl,
+    'subscribe',
+    log,
+    {
+      // SUBSCRIBE and UNSUBSCRIBE wait for Redis however long it is away: one failed after 20
+      // attempts would leave this instance deaf to its channel until its last subscriber left.
+      maxRetriesPerRequest: null,
+    },
+    // ioredis sends its SUBSCRIBEs again before this runs; the PING's answer comes after
+    // theirs, so a stream that reads what it missed then also hears every later event.
+    () => void subscribeClient.ping().then(resume, () => undefined),
+  );
   let closing = false;
+  // Publishes dropped since the last one that got through.
   let dropped = 0;
   let lastWarningMs = -Infinity;
-  publishClient.on('ready', () => {
+  // On reconnection, or on the first publish that gets through after a hang (which ends with
+  // no reconnection).
+  const publishingAgain = () => {
     if (dropped > 0) {
       log.info('Redis is back: subscription events are published again', { dropped });
+      // Every instance's subscribers missed what this one dropped.
+      publishClient.publish(RESUMED_CHANNEL, '').catch(() => undefined);
     }
     dropped = 0;
     lastWarningMs = -Infinity;
+  };
+  publishClient.on('ready', publishingAgain);
+  subscribeClient.subscribe(RESUMED_CHANNEL).catch(() => undefined);
+  subscribeClient.on('message', (channel: string) => {
+    if (channel === RESUMED_CHANNEL) {
+      resume();
+    }
   });
   // createRedisEventTarget (3.x) calls publish on one client, and on('message'), subscribe and
   // unsubscribe on the other, without handling the promises they return: a rejection would be
   // unhandled, which ends a Node process. It gets these adapters, which handle every failure.
   const publisher = {
     publish: (channel: string, message: string) =>
-      publishClient.publish(channel, message).catch((error: Error) => {
+      publishClient.publish(channel, message).then(publishingAgain, (error: Error) => {
         dropped += 1;
         if (Date.now() - lastWarningMs >= WARN_INTERVAL_MS) {
           lastWarningMs = Date.now();
@@ -97,6 +129,11 @@ export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): P
 
   return {
     pubSub: createPubSub({ eventTarget }),
+    onResume: (listener) => {
+      resumeListeners.add(listener);
+
+      return () => resumeListeners.delete(listener);
+    },
     close: async () => {
       closing = true;
       await Promise.allSettled([disconnect(publishClient), disconnect(subscribeClient)]);
@@ -104,7 +141,13 @@ export function createPulsePubSub(config: Pick<Config, 'redisUrl'>, log: Log): P
   };
 }
 
-function connect(url: string, role: string, log: Log, options: RedisOptions): Redis {
+function connect(
+  url: string,
+  role: string,
+  log: Log,
+  options: RedisOptions,
+  onBack: () => void = () => undefined,
+): Redis {
   const client = new Redis(url, options);
   // ioredis reconnects by itself (every 2 s at most) and subscribes its channels again. An
   // unhandled 'error' would crash the process, so an outage is logged instead: once when it
@@ -120,6 +163,7 @@ function connect(url: string, role: string, log: Log, options: RedisOptions): Re
     if (down) {
       down = false;
       log.info('Redis pub/sub connection is back', { role });
+      onBack();
     }
   });
 

@@ -61,6 +61,10 @@ describeRedis('Redis outage under two instances on one MariaDB', () => {
   let nextRecorded: Array<(timeoutMs: number) => Promise<Recorded>>;
   // The cursor an alert consumer kept before the outage; the events fired during it.
   let lastCursor: string;
+  // That consumer's subscription (for the first KPI only), and one for every alert event on
+  // each instance, all left open through the outage.
+  let nextFirstKpiAlert: (timeoutMs: number) => Promise<AlertEventResult>;
+  let nextOpenAlert: Array<(timeoutMs: number) => Promise<AlertEventResult>>;
   let firedDuringOutage: AlertEvent[];
   const ingestedDuringOutage: string[] = [];
   let budgetPerInstance: number;
@@ -185,12 +189,15 @@ describeRedis('Redis outage under two instances on one MariaDB', () => {
     });
     // An alert consumer on one instance sees an event fired on either, and keeps its cursor.
     const kpiId = await revenueKpi();
-    const nextAlert = subscribe<AlertEventResult>(second, ALERT_EVENTS, {
+    nextFirstKpiAlert = subscribe<AlertEventResult>(second, ALERT_EVENTS, {
       filter: { kpiIds: [kpiId] },
     });
     await sleep(300);
     await firingRule(kpiId);
-    lastCursor = (await nextAlert(5 * PERIOD_MS)).data.alertEvents.cursor;
+    lastCursor = (await nextFirstKpiAlert(5 * PERIOD_MS)).data.alertEvents.cursor;
+    nextOpenAlert = [first, second].map((instance) =>
+      subscribe<AlertEventResult>(instance, ALERT_EVENTS),
+    );
     nextRecorded = [first, second].map((instance) =>
       subscribe<Recorded>(instance, RECORDED, { ids: [customerId] }),
     );
@@ -287,6 +294,19 @@ describeRedis('Redis outage under two instances on one MariaDB', () => {
         spent = { onFirst: await spend(first, key), onSecond: await spend(second, key) };
       }
       expect(spent).toEqual({ onFirst: budgetPerInstance, onSecond: 0 });
+    });
+
+    it('sends the alert events stored during the outage to the subscriptions left open, once each, in order, as their filters allow', async () => {
+      for (const next of nextOpenAlert) {
+        const events: AlertEvent[] = [];
+        for (let i = 0; i < firedDuringOutage.length; i++) {
+          events.push((await next(10_000)).data.alertEvents);
+        }
+        expect(events).toEqual(firedDuringOutage);
+        await expect(next(PERIOD_MS)).rejects.toThrow('no event within');
+      }
+      // The events are of another KPI than this subscription's.
+      await expect(nextFirstKpiAlert(1000)).rejects.toThrow('no event within');
     });
 
     it('replays the alert events stored during the outage to a consumer resuming with since, once each, in order', async () => {

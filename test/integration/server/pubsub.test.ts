@@ -91,12 +91,14 @@ describeRedis('createPulsePubSub with Redis', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('gives up a publish after 1 s, with a warning, when Redis hangs', async () => {
-    const hung = pubSub();
+  it('gives up a publish after 1 s, with a warning, when Redis hangs, and tells every instance once publishes get through again', async () => {
+    const [hung, listening] = [pubSub(), pubSub()];
+    let resumed = 0;
+    listening.onResume?.(() => (resumed += 1));
     await publishUntilHeard(
       hung,
       'HUNG',
-      hung.pubSub.subscribe('HUNG')[Symbol.asyncIterator](),
+      listening.pubSub.subscribe('HUNG')[Symbol.asyncIterator](),
       'before',
     );
     process.kill(redis.pid, 'SIGSTOP');
@@ -110,13 +112,24 @@ describeRedis('createPulsePubSub with Redis', () => {
       expect(drops()).toEqual([
         expect.objectContaining({ level: 'warn', topic: 'HUNG', dropped: 1 }),
       ]);
+      expect(resumed).toBe(0);
     } finally {
       process.kill(redis.pid, 'SIGCONT');
     }
+    // The connections never dropped: the first publish that gets through says it.
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && resumed === 0;) {
+      hung.pubSub.publish('HUNG', { phase: 'after', n: 0 });
+      await sleep(200);
+    }
+    expect(resumed).toBeGreaterThan(0);
+    const back = logLines.filter((line) => line.message.startsWith('Redis is back'));
+    expect(back).toEqual([expect.objectContaining({ level: 'info', dropped: 1 })]);
   });
 
-  it('keeps subscriptions through a Redis restart, drops what was published meanwhile, and starts subscriptions made during the outage', async () => {
+  it('keeps subscriptions through a Redis restart, drops what was published meanwhile, starts subscriptions made during the outage, and says when delivery works again', async () => {
     const [publishing, subscribed] = [pubSub(), pubSub()];
+    let resumed = 0;
+    subscribed.onResume?.(() => (resumed += 1));
     const before = subscribed.pubSub.subscribe('BEFORE')[Symbol.asyncIterator]();
     await publishUntilHeard(publishing, 'BEFORE', before, 'before');
 
@@ -128,6 +141,7 @@ describeRedis('createPulsePubSub with Redis', () => {
       publishing.pubSub.publish('BEFORE', { phase: 'outage', n: 1 });
       const during = subscribed.pubSub.subscribe('DURING')[Symbol.asyncIterator]();
       await sleep(PAST_TWENTY_ATTEMPTS_MS - (Date.now() - stoppedAt));
+      expect(resumed).toBe(0);
       redis = await startLocalRedis(redis.port);
       restarted = true;
 
@@ -137,6 +151,8 @@ describeRedis('createPulsePubSub with Redis', () => {
       expect(await publishUntilHeard(publishing, 'DURING', during, 'after')).toEqual([
         expect.objectContaining({ phase: 'after' }),
       ]);
+      // Streams of stored events are told that delivery works again.
+      expect(resumed).toBeGreaterThan(0);
     } finally {
       // Back on its port for the next test, whatever failed.
       if (!restarted) {
