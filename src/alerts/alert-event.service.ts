@@ -1,3 +1,4 @@
+import { concurrencyLimit } from '../concurrency-limit';
 import { keysetPage } from '../db/keyset-page';
 import { Repeater } from '@graphql-yoga/subscription';
 import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
@@ -19,9 +20,16 @@ export interface AlertEventFilter {
 // Stored events a resuming subscriber is sent per query, so a long outage replays in bounded
 // memory.
 const REPLAY_BATCH = 500;
+// Replay queries running at once on an instance. When Redis comes back, every open stream
+// replays at the same moment (a thousand subscribers: a thousand queries), as do all clients
+// resubscribing with `since` after a restart; unbounded, they would overflow the pool's queue
+// and fail with SERVICE_UNAVAILABLE.
+const REPLAY_QUERIES_AT_ONCE = 4;
 
 /** The alert history: pages of stored events, and live streams that resume where one left off. */
 export class AlertEventService {
+  private readonly replayTurn = concurrencyLimit(REPLAY_QUERIES_AT_ONCE);
+
   constructor(
     private readonly db: DataSource,
     private readonly maxPageSize: number,
@@ -95,7 +103,9 @@ export class AlertEventService {
             if (beforeId !== undefined) {
               query.andWhere('e.id < :before', { before: beforeId });
             }
-            const rows = await query.orderBy('e.id', 'ASC').limit(REPLAY_BATCH).getMany();
+            const rows = await this.replayTurn(() =>
+              query.orderBy('e.id', 'ASC').limit(REPLAY_BATCH).getMany(),
+            );
             for (const row of rows) {
               await send(toEventPayload(row));
               replayedUpTo = row.id;
@@ -153,9 +163,9 @@ export class AlertEventService {
 
   /** The id of the newest stored event; 0 when there is none. */
   private async newestId(): Promise<number> {
-    const [row] = (await this.db.query('SELECT MAX(id) AS id FROM alert_events')) as Array<{
-      id: unknown;
-    }>;
+    const [row] = (await this.replayTurn(() =>
+      this.db.query('SELECT MAX(id) AS id FROM alert_events'),
+    )) as Array<{ id: unknown }>;
 
     return Number(row?.id ?? 0);
   }

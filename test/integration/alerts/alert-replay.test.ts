@@ -6,6 +6,7 @@ import {
   type AlertEventPayload,
   toEventPayload,
 } from '../../../src/alerts/alert.topics';
+import { createDataSource } from '../../../src/db/data-source';
 import { encodeCursor } from '../../../src/db/pagination';
 import { describeEachDialect } from '../support/dialects';
 import { closeDay, createRule, insertKpi } from './alert-support';
@@ -94,5 +95,102 @@ describeEachDialect('alert event replay', (pulse) => {
     const ids = await Promise.all(received);
     await stream.return?.();
     expect(ids).toEqual([lostA.id, lostB.id, latest.id]);
+  });
+
+  it('sends what was stored while delivery was down once it resumes: after the last event sent, or the newest one at the start', async () => {
+    const kpi = await insertKpi(pulse());
+    await createRule(pulse(), {
+      kpiId: kpi.id,
+      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
+    });
+    const day = (n: number) => closeDay(pulse(), kpi.dbId, n, n % 2 === 0 ? 0.02 : 0.05);
+    const stored = async () =>
+      (
+        await pulse()
+          .app.db.getRepository(AlertEventEntity)
+          .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
+      ).map(toEventPayload);
+    // Stored before the stream starts: never sent, not even when delivery resumes.
+    await day(0);
+    const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
+    const resumeListeners = new Set<() => void>();
+    const service = new AlertEventService(pulse().app.db, 100, {
+      subscribe: (topic) => pubSub.subscribe(topic),
+      onResume: (listener) => {
+        resumeListeners.add(listener);
+
+        return () => resumeListeners.delete(listener);
+      },
+    });
+    const stream = service.stream({ kpiIds: [kpi.dbId] }, null)[Symbol.asyncIterator]();
+    const nextId = async () => ((await stream.next()).value as AlertEventPayload).id;
+    const resume = () => resumeListeners.forEach((listener) => listener());
+    const received = [nextId()];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Stored and published while delivery is down: dropped live, sent when it resumes.
+    await day(1);
+    await day(2);
+    resume();
+    received.push(nextId());
+    // Sent live, then after another outage only what came after it.
+    await day(3);
+    const [, lostA, lostB, live] = await stored();
+    pubSub.publish(AlertTopic.EVENT, live);
+    received.push(nextId());
+    await day(4);
+    resume();
+    received.push(nextId());
+    const ids = await Promise.all(received);
+    const latest = (await stored()).at(-1)!;
+    // A late live copy of an event already sent is dropped; the next live one arrives.
+    pubSub.publish(AlertTopic.EVENT, latest);
+    await day(5);
+    const after = (await stored()).at(-1)!;
+    pubSub.publish(AlertTopic.EVENT, after);
+    const last = await nextId();
+    await stream.return?.();
+    expect(ids).toEqual([lostA.id, lostB.id, live.id, latest.id]);
+    expect(last).toBe(after.id);
+    expect(resumeListeners.size).toBe(0);
+  });
+
+  it('replays for many streams at once, a few queries at a time: on MySQL within a pool of one and a queue of three', async () => {
+    const kpi = await insertKpi(pulse());
+    await createRule(pulse(), {
+      kpiId: kpi.id,
+      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
+    });
+    await closeDay(pulse(), kpi.dbId, 0, 0.02);
+    const [event] = (
+      await pulse()
+        .app.db.getRepository(AlertEventEntity)
+        .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
+    ).map(toEventPayload);
+    const { url } = pulse().app.db.options as { url: string };
+    // One connection and three waiting: a fifth query at once is refused.
+    const small =
+      pulse().dialect === 'mysql'
+        ? createDataSource({ type: 'mysql', flavor: 'mysql', url, poolSize: 1, queueLimit: 3 })
+        : null;
+    await small?.initialize();
+    try {
+      const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
+      const service = new AlertEventService(small ?? pulse().app.db, 100, {
+        subscribe: (topic) => pubSub.subscribe(topic),
+      });
+      const streams = Array.from({ length: 30 }, () =>
+        service
+          .stream({ kpiIds: [kpi.dbId] }, encodeCursor([event.id - 1]))
+          [Symbol.asyncIterator](),
+      );
+      const first = await Promise.all(streams.map((stream) => stream.next()));
+      await Promise.all(streams.map((stream) => stream.return?.()));
+
+      expect(first.map((result) => (result.value as AlertEventPayload).id)).toEqual(
+        streams.map(() => event.id),
+      );
+    } finally {
+      await small?.destroy();
+    }
   });
 });
