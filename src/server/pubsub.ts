@@ -146,6 +146,7 @@ function connect(
   role: string,
   log: Log,
   options: RedisOptions,
+  /** Called when the connection is ready again after it was lost. */
   onBack: () => void = () => undefined,
 ): Redis {
   const client = new Redis(url, options);
@@ -159,12 +160,18 @@ function connect(
       log.warn('Redis pub/sub connection failed', { role, error: error.message });
     }
   });
+  // Every reconnection calls `onBack`, also one quick enough to raise no error on the way: the
+  // connection was lost either way, and with it what was published meanwhile.
+  let connectedBefore = false;
   client.on('ready', () => {
     if (down) {
       down = false;
       log.info('Redis pub/sub connection is back', { role });
+    }
+    if (connectedBefore) {
       onBack();
     }
+    connectedBefore = true;
   });
 
   return client;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { createLog } from '../../../src/log';
 import { createPulsePubSub, type PulsePubSub } from '../../../src/server/pubsub';
 import { freePort } from '../../support/mariadb-server';
@@ -165,4 +166,27 @@ describeRedis('createPulsePubSub with Redis', () => {
     expect(back).toEqual([expect.objectContaining({ level: 'info' })]);
     expect(back[0].dropped).toBeGreaterThanOrEqual(2);
   }, 40_000);
+
+  it('says delivery works again when its subscriber connection was cut and came back at once', async () => {
+    const listening = pubSub();
+    let resumed = 0;
+    listening.onResume?.(() => (resumed += 1));
+    const cut = listening.pubSub.subscribe('CUT')[Symbol.asyncIterator]();
+    await publishUntilHeard(listening, 'CUT', cut, 'before');
+    // Redis stays up: ioredis reconnects at its first attempt, with no error on the way.
+    const admin = new Redis(redis.url);
+    try {
+      await admin.client('KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && resumed === 0;) {
+      await sleep(100);
+    }
+    expect(resumed).toBeGreaterThan(0);
+    // And the channel is subscribed again.
+    expect(await publishUntilHeard(listening, 'CUT', cut, 'after')).toContainEqual(
+      expect.objectContaining({ phase: 'after' }),
+    );
+  });
 });
