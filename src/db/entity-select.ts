@@ -21,7 +21,7 @@ export async function selectEntities<T extends ObjectLiteral>(
 ): Promise<T[]> {
   const metadata = db.getMetadata(target);
   const read = readOf(db, metadata);
-  const rows = await run(db, `SELECT ${read.list} FROM ${read.table} t`, rest, params);
+  const rows = await selectRows(db, `SELECT ${read.list} FROM ${read.table} t`, rest, params);
 
   return rows.map((row) => hydrate<T>(db, metadata, read.columns, row));
 }
@@ -47,7 +47,7 @@ export async function selectEntitiesBeside<T extends ObjectLiteral, K extends st
     throw new Error(`selectEntitiesBeside: ${clash} is a column of ${metadata.name}`);
   }
   const extra = aliases.map((alias) => `, ${beside[alias]} AS ${db.driver.escape(alias)}`);
-  const rows = await run(
+  const rows = await selectRows(
     db,
     `SELECT ${read.list}${extra.join('')} FROM ${read.table} t`,
     rest,
@@ -70,10 +70,11 @@ export async function selectEntitiesBeside<T extends ObjectLiteral, K extends st
 }
 
 /**
- * Runs `head` (no parameters) followed by `rest`, whose named parameters become the driver's
- * placeholders: only `rest` is scanned for them, not the long column list.
+ * The rows of `head` (no parameters) followed by `rest`, whose named parameters (`:id`,
+ * `:...ids`) become the driver's placeholders: only `rest` is scanned for them, not a long
+ * column list.
  */
-async function run(
+export async function selectRows(
   db: DataSource,
   head: string,
   rest: string,

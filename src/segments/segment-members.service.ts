@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { parseInstant } from '../db/dialect';
-import { selectEntitiesBeside } from '../db/entity-select';
+import { selectEntitiesBeside, selectRows } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { badInput } from '../errors';
 import { SegmentRefreshEntity } from './segment-membership.entity';
@@ -170,12 +170,12 @@ export class SegmentMembersService {
   }
 
   private async countMembers(join: MemberJoin): Promise<number> {
-    const [sql, values] = this.db.driver.escapeQueryWithParameters(
-      `SELECT COUNT(*) AS n FROM customers t ${join.sql} WHERE t.deleted_at IS NULL`,
+    const [row] = await selectRows(
+      this.db,
+      'SELECT COUNT(*) AS n FROM customers t',
+      `${join.sql} WHERE t.deleted_at IS NULL`,
       join.params,
-      {},
     );
-    const [row] = (await this.db.query(sql, values)) as Array<{ n: unknown }>;
 
     return Number(row.n);
   }
