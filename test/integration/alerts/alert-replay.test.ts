@@ -14,22 +14,32 @@ import { closeDay, createRule, insertKpi } from './alert-support';
 // The subscription's own race, made deterministic: a pub/sub the test publishes on by hand, so
 // that events reach the live side while the replay query is in flight.
 describeEachDialect('alert event replay', (pulse) => {
-  it('drops live events the replay already sent and delivers later ones once, in order', async () => {
+  /**
+   * A KPI with a rule that fires below 0.03: day `n` closes at 0.02 when n is even, 0.05 when
+   * odd, so the days store FIRED and RESOLVED events in turn. `stored` lists them oldest first.
+   */
+  async function kpiWithRule() {
     const kpi = await insertKpi(pulse());
     await createRule(pulse(), {
       kpiId: kpi.id,
       condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
     });
     const day = (n: number) => closeDay(pulse(), kpi.dbId, n, n % 2 === 0 ? 0.02 : 0.05);
-    for (let n = 0; n < 4; n += 1) {
-      await day(n);
-    }
     const stored = async () =>
       (
         await pulse()
           .app.db.getRepository(AlertEventEntity)
           .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
       ).map(toEventPayload);
+
+    return { kpi, day, stored };
+  }
+
+  it('drops live events the replay already sent and delivers later ones once, in order', async () => {
+    const { kpi, day, stored } = await kpiWithRule();
+    for (let n = 0; n < 4; n += 1) {
+      await day(n);
+    }
     const [first, ...missed] = await stored();
     const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
     const service = new AlertEventService(pulse().app.db, 100, {
@@ -60,19 +70,8 @@ describeEachDialect('alert event replay', (pulse) => {
   });
 
   it('sends stored events the live side never saw before the first live event, in order', async () => {
-    const kpi = await insertKpi(pulse());
-    await createRule(pulse(), {
-      kpiId: kpi.id,
-      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
-    });
-    const day = (n: number) => closeDay(pulse(), kpi.dbId, n, n % 2 === 0 ? 0.02 : 0.05);
+    const { kpi, day, stored } = await kpiWithRule();
     await day(0);
-    const stored = async () =>
-      (
-        await pulse()
-          .app.db.getRepository(AlertEventEntity)
-          .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
-      ).map(toEventPayload);
     const [first] = await stored();
     const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
     const service = new AlertEventService(pulse().app.db, 100, {
@@ -98,18 +97,7 @@ describeEachDialect('alert event replay', (pulse) => {
   });
 
   it('sends what was stored while delivery was down once it resumes: after the last event sent, or the newest one at the start', async () => {
-    const kpi = await insertKpi(pulse());
-    await createRule(pulse(), {
-      kpiId: kpi.id,
-      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
-    });
-    const day = (n: number) => closeDay(pulse(), kpi.dbId, n, n % 2 === 0 ? 0.02 : 0.05);
-    const stored = async () =>
-      (
-        await pulse()
-          .app.db.getRepository(AlertEventEntity)
-          .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
-      ).map(toEventPayload);
+    const { kpi, day, stored } = await kpiWithRule();
     // Stored before the stream starts: never sent, not even when delivery resumes.
     await day(0);
     const pubSub = createPubSub<Record<string, [AlertEventPayload]>>();
@@ -155,17 +143,9 @@ describeEachDialect('alert event replay', (pulse) => {
   });
 
   it('replays for many streams at once, a few queries at a time: on MySQL within a pool of one and a queue of three', async () => {
-    const kpi = await insertKpi(pulse());
-    await createRule(pulse(), {
-      kpiId: kpi.id,
-      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
-    });
-    await closeDay(pulse(), kpi.dbId, 0, 0.02);
-    const [event] = (
-      await pulse()
-        .app.db.getRepository(AlertEventEntity)
-        .find({ where: { kpiId: kpi.dbId }, order: { id: 'ASC' } })
-    ).map(toEventPayload);
+    const { kpi, day, stored } = await kpiWithRule();
+    await day(0);
+    const [event] = await stored();
     const { url } = pulse().app.db.options as { url: string };
     // One connection and three waiting: a fifth query at once is refused.
     const small =
