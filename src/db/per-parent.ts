@@ -16,7 +16,8 @@ export interface LatestPerParentQuery {
 /**
  * The latest `limit` rows of each parent in ONE statement: rows ranked with
  * `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)` in a derived table, then loaded as
- * entities by id. Window functions exist in MySQL 8, MariaDB 10.2+ and SQLite 3.25+.
+ * entities by id; one parent alone is read with `ORDER BY … LIMIT`. Window functions exist in
+ * MySQL 8, MariaDB 10.2+ and SQLite 3.25+.
  * Rows come back grouped by parent, newest first.
  */
 export async function latestPerParent<T extends ObjectLiteral>(
@@ -38,17 +39,20 @@ export async function latestPerParent<T extends ObjectLiteral>(
     { parentIds: [...query.parentIds], limit: query.limit },
     ...query.where.map((w) => w.params ?? {}),
   );
-  const ranked =
-    `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order('x')}) AS rn ` +
-    `FROM ${table} x WHERE ${conditions.join(' AND ')}`;
+  const where = conditions.join(' AND ');
+  // One parent (a customer 360, or any load without batching) walks its index backwards and
+  // stops after `limit` rows, where the window would read and rank all of its rows first. The
+  // join on the key keeps the conditions' alias `x`; a derived table with LIMIT instead would
+  // copy the rows, JSON and all, into a temporary table to sort them again.
+  const sql =
+    query.parentIds.length === 1
+      ? `JOIN ${table} x ON x.id = t.id WHERE ${where} ORDER BY ${order('x')} LIMIT :limit`
+      : `WHERE t.id IN (SELECT ranked.id FROM (` +
+        `SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.${query.parentColumn} ORDER BY ${order('x')}) AS rn ` +
+        `FROM ${table} x WHERE ${where}) ranked WHERE ranked.rn <= :limit) ` +
+        `ORDER BY t.${query.parentColumn} ASC, ${order('t')}`;
 
-  return selectEntities(
-    db,
-    entity,
-    `WHERE t.id IN (SELECT ranked.id FROM (${ranked}) ranked WHERE ranked.rn <= :limit) ` +
-      `ORDER BY t.${query.parentColumn} ASC, ${order('t')}`,
-    params,
-  );
+  return selectEntities(db, entity, sql, params);
 }
 
 /** How many child rows each parent has under `where` (alias `x`), in ONE grouped statement. */
