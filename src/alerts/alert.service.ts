@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { parseInstant, parseNumber, sqlInstant } from '../db/dialect';
+import { newestPerParentSql, parseInstant, parseNumber, sqlInstant } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { PulseError } from '../errors';
 import type { EventPublisher } from '../events';
@@ -299,8 +299,7 @@ export class AlertService {
   }
 
   /**
-   * The latest `depth` closed periods of each KPI, newest first, in ONE statement: rows ranked
-   * with ROW_NUMBER() per KPI (MySQL 8, MariaDB 10.2+, SQLite 3.25+).
+   * The latest `depth` closed periods of each KPI, newest first, in ONE statement.
    */
   private async closedValues(
     tx: EntityManager,
@@ -308,14 +307,17 @@ export class AlertService {
     depth: number,
     now: Date,
   ): Promise<Map<number, PeriodValue[]>> {
-    const rows: Array<Record<string, unknown>> = await tx.query(
-      'SELECT kpi_id, period_start, value FROM (' +
-        'SELECT v.kpi_id, v.period_start, v.value, ' +
-        'ROW_NUMBER() OVER (PARTITION BY v.kpi_id ORDER BY v.period_start DESC) AS rn ' +
-        `FROM kpi_values v WHERE v.kpi_id IN (${marks(kpiIds)}) AND v.period_end <= ?` +
-        ') ranked WHERE rn <= ? ORDER BY kpi_id, period_start DESC',
-      [...kpiIds, sqlInstant(tx, now), depth],
-    );
+    const { sql, params } = newestPerParentSql(tx, {
+      select: 'v.kpi_id, v.period_start, v.value',
+      table: 'kpi_values',
+      parentColumn: 'kpi_id',
+      parentIds: kpiIds,
+      condition: 'v.period_end <= ?',
+      conditionParams: [sqlInstant(tx, now)],
+      orderColumn: 'period_start',
+      count: depth,
+    });
+    const rows: Array<Record<string, unknown>> = await tx.query(sql, params);
     const byKpi = new Map<number, PeriodValue[]>();
     for (const row of rows) {
       const kpiId = Number(row.kpi_id);

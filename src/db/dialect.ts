@@ -273,3 +273,52 @@ export function forceIndex(db: HasConnection, index: string): string {
 export function exactText(db: HasConnection, expr: string): string {
   return dialectOf(db) === 'mysql' ? `CAST(${expr} AS BINARY)` : expr;
 }
+
+/** The newest rows of each parent: see newestPerParentSql. */
+export interface NewestPerParentQuery {
+  /** Columns to read, written against alias `v`. */
+  select: string;
+  table: string;
+  parentColumn: string;
+  /** At least one. */
+  parentIds: readonly number[];
+  /** A condition on alias `v` with its `?` parameters, e.g. `v.period_start <= ?`. */
+  condition: string;
+  conditionParams: unknown[];
+  /** The column that orders a parent's rows, newest first; an index leads with the parent. */
+  orderColumn: string;
+  count: number;
+}
+
+/**
+ * The newest `count` rows of each parent in one statement, grouped by parent, newest first.
+ * MySQL reads each parent's index backwards and stops after `count` rows, in one `UNION ALL`
+ * part per parent: a window ranks every row of every parent first, 4–8 times slower for a KPI
+ * board over 18 months of daily values. SQLite takes the window: it allows neither LIMIT in a
+ * union's parts without a derived table nor more than 500 parts.
+ */
+export function newestPerParentSql(
+  db: HasConnection,
+  q: NewestPerParentQuery,
+): { sql: string; params: unknown[] } {
+  const newestFirst = `ORDER BY ${q.parentColumn}, ${q.orderColumn} DESC`;
+  if (dialectOf(db) === 'mysql') {
+    const part =
+      `(SELECT ${q.select} FROM ${q.table} v WHERE v.${q.parentColumn} = ? AND ${q.condition} ` +
+      `ORDER BY v.${q.orderColumn} DESC LIMIT ?)`;
+
+    return {
+      sql: `${q.parentIds.map(() => part).join(' UNION ALL ')} ${newestFirst}`,
+      params: q.parentIds.flatMap((id) => [id, ...q.conditionParams, q.count]),
+    };
+  }
+  const ranked =
+    `SELECT ${q.select}, ROW_NUMBER() OVER (PARTITION BY v.${q.parentColumn} ` +
+    `ORDER BY v.${q.orderColumn} DESC) AS rn FROM ${q.table} v ` +
+    `WHERE v.${q.parentColumn} IN (${q.parentIds.map(() => '?').join(', ')}) AND ${q.condition}`;
+
+  return {
+    sql: `SELECT * FROM (${ranked}) ranked WHERE rn <= ? ${newestFirst}`,
+    params: [...q.parentIds, ...q.conditionParams, q.count],
+  };
+}

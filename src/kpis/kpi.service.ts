@@ -1,6 +1,12 @@
 import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { parseInstant, parseNumber, sqlInstant, uniqueViolation } from '../db/dialect';
+import {
+  newestPerParentSql,
+  parseInstant,
+  parseNumber,
+  sqlInstant,
+  uniqueViolation,
+} from '../db/dialect';
 import { type Page, type PageArgs } from '../db/pagination';
 import { analyticalQuery, onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
@@ -207,7 +213,7 @@ export class KpiService {
 
   /**
    * The latest `count` stored values of each KPI with a period starting at or before `now`,
-   * newest first, in one windowed statement.
+   * newest first, in one statement.
    */
   async latestValues(
     kpiIds: readonly number[],
@@ -217,14 +223,18 @@ export class KpiService {
     if (kpiIds.length === 0) {
       return [];
     }
-    const rows = await analyticalQuery(
-      this.db,
-      'SELECT r.kpi_id, r.period_start, r.period_end, r.value, r.numerator, r.denominator, r.computed_at FROM (' +
-        'SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.kpi_id ORDER BY v.period_start DESC) AS rn ' +
-        `FROM kpi_values v WHERE v.kpi_id IN (${kpiIds.map(() => '?').join(', ')}) AND v.period_start <= ?` +
-        ') r WHERE r.rn <= ? ORDER BY r.kpi_id, r.period_start DESC',
-      [...kpiIds, sqlInstant(this.db, now), count],
-    );
+    const { sql, params } = newestPerParentSql(this.db, {
+      select:
+        'v.kpi_id, v.period_start, v.period_end, v.value, v.numerator, v.denominator, v.computed_at',
+      table: 'kpi_values',
+      parentColumn: 'kpi_id',
+      parentIds: kpiIds,
+      condition: 'v.period_start <= ?',
+      conditionParams: [sqlInstant(this.db, now)],
+      orderColumn: 'period_start',
+      count,
+    });
+    const rows = await analyticalQuery(this.db, sql, params);
 
     return rows.map((row) =>
       Object.assign(new KpiValueEntity(), {
