@@ -1,4 +1,5 @@
 import { keysetPage } from '../db/keyset-page';
+import { groupBy } from '../db/loaders';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import {
   newestPerParentSql,
@@ -305,7 +306,9 @@ export class KpiService {
       now,
     );
 
-    return kpis.map((kpi) => ({ kpi, values: values.filter((v) => v.kpiId === kpi.id) }));
+    const byKpi = groupBy(values, (value) => value.kpiId);
+
+    return kpis.map((kpi) => ({ kpi, values: byKpi.get(kpi.id) ?? [] }));
   }
 
   private periodAt(granularity: Period, at: Date): PeriodSpan {
