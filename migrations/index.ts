@@ -16,6 +16,7 @@ import { CreateCustomerMerges1795900200000 } from './1795900200000-CreateCustome
 import { CompactPredictionContributions1796000200000 } from './1796000200000-CompactPredictionContributions';
 import { CoverInteractionSurveyScores1796000300000 } from './1796000300000-CoverInteractionSurveyScores';
 import { OrderSegmentMembersByEntry1796000400000 } from './1796000400000-OrderSegmentMembersByEntry';
+import { UniqueAlertRuleNames1796000500000 } from './1796000500000-UniqueAlertRuleNames';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CompactPredictionContributions1796000200000,
   CoverInteractionSurveyScores1796000300000,
   OrderSegmentMembersByEntry1796000400000,
+  UniqueAlertRuleNames1796000500000,
 ];

@@ -4,7 +4,8 @@ import { KpiEntity } from '../kpis/kpi.entity';
 import type { AlertKind, AlertSeverity, AlertState } from './evaluate-rule';
 
 @Entity('alert_rules')
-@Index('idx_alert_rules_kpi', ['kpiId'])
+// A rule created twice (a retry after a lost answer) would alert twice: names are unique per KPI.
+@Index('uq_alert_rules_kpi_name', ['kpiId', 'name'], { unique: true })
 export class AlertRuleEntity {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -1,6 +1,7 @@
 import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { type Page, type PageArgs } from '../db/pagination';
+import { refuseTaken } from '../db/refuse-taken';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { AlertRuleEntity } from './alert-rule.entity';
@@ -89,29 +90,28 @@ export class AlertRuleService {
         throw notFound(`KPI ${data.kpiId}`, 'input.kpiId');
       }
       const repository = tx.getRepository(AlertRuleEntity);
+      const rule = repository.create({
+        kpiId: data.kpiId,
+        name: data.name,
+        kind: condition.kind,
+        params: conditionParams(condition),
+        severity: data.severity,
+        forCount: data.forCount,
+        hysteresis: data.hysteresis,
+        state: 'OK',
+        consecutive: 0,
+        lastPeriodStart: null,
+        firingSince: null,
+        mutedUntil: null,
+        acknowledgedAt: null,
+        webhookUrl: data.webhookUrl ?? null,
+        webhookSecret: data.webhookSecret ?? null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
 
-      return repository.save(
-        repository.create({
-          kpiId: data.kpiId,
-          name: data.name,
-          kind: condition.kind,
-          params: conditionParams(condition),
-          severity: data.severity,
-          forCount: data.forCount,
-          hysteresis: data.hysteresis,
-          state: 'OK',
-          consecutive: 0,
-          lastPeriodStart: null,
-          firingSince: null,
-          mutedUntil: null,
-          acknowledgedAt: null,
-          webhookUrl: data.webhookUrl ?? null,
-          webhookSecret: data.webhookSecret ?? null,
-          createdAt: now,
-          updatedAt: now,
-          version: 1,
-        }),
-      );
+      return refuseTaken(() => repository.save(rule), nameTaken);
     });
   }
 
@@ -179,12 +179,16 @@ export class AlertRuleService {
       const current = await this.get(id, version === null ? 'input.ruleId' : 'input.id', tx);
       checkVersion(current, version);
       // The WHERE on version guards against a concurrent update between the read and here.
-      const result = await tx
-        .createQueryBuilder()
-        .update(AlertRuleEntity)
-        .set({ ...set, version: () => 'version + 1' })
-        .where('id = :id AND version = :version', { id, version: current.version })
-        .execute();
+      const result = await refuseTaken(
+        () =>
+          tx
+            .createQueryBuilder()
+            .update(AlertRuleEntity)
+            .set({ ...set, version: () => 'version + 1' })
+            .where('id = :id AND version = :version', { id, version: current.version })
+            .execute(),
+        nameTaken,
+      );
       if (!result.affected) {
         throw new PulseError('CONFLICT', `Alert rule ${id} changed while it was being updated`);
       }
@@ -219,3 +223,8 @@ function checkWebhook(url: string | null | undefined, field: string): void {
     throw badInput(`"${url}" is not an http(s) URL`, field);
   }
 }
+
+const nameTaken = () => ({
+  message: 'Another rule on this KPI already has this name',
+  field: 'input.name',
+});

@@ -313,7 +313,7 @@ export class CreateAlertRuleInput extends AlertRuleFields {
   @Field(() => ID, { description: 'The KPI to watch.' })
   kpiId!: string;
 
-  @Field({ description: 'Name, 1 to 100 characters.' })
+  @Field({ description: 'Name, 1 to 100 characters, unique on the KPI.' })
   @Length(1, 100)
   name!: string;
 
@@ -334,7 +334,7 @@ export class UpdateAlertRuleInput extends AlertRuleFields {
   @Min(1)
   version!: number;
 
-  @Field({ nullable: true, description: 'New name.' })
+  @Field({ nullable: true, description: 'New name, unique on the KPI.' })
   @IsOptional()
   @Length(1, 100)
   name?: string;

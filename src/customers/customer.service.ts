@@ -1,7 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { containsPattern, uniqueViolation } from '../db/dialect';
+import { containsPattern } from '../db/dialect';
+import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
@@ -230,7 +231,7 @@ export class CustomerService {
       const now = new Date();
       const changes = { ...this.profile(data, 'input'), updatedAt: now };
       // TypeORM's @VersionColumn would not guard the UPDATE; the WHERE clause does.
-      const result = await this.guardUnique('input', () =>
+      const result = await refuseTakenIdentity('input', () =>
         tx
           .createQueryBuilder()
           .update(CustomerEntity)
@@ -305,17 +306,9 @@ export class CustomerService {
     actor: Actor,
     field = 'input.customers',
   ): Promise<UpsertResult> {
-    const seen = new Map<string, number>();
-    rows.forEach((row, index) => {
-      const earlier = seen.get(row.externalId);
-      if (earlier !== undefined) {
-        throw badInput(
-          `externalId ${row.externalId} also appears at index ${earlier}`,
-          `${field}[${index}].externalId`,
-        );
-      }
-      seen.set(row.externalId, index);
-    });
+    refuseRepeats(rows, 'externalId', (row) => row.externalId, field);
+    // Stored emails are lower-cased: two rows differing in case would collide.
+    refuseRepeats(rows, 'email', (row) => row.email?.toLowerCase(), field);
 
     const upserted = await inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);
@@ -504,21 +497,7 @@ export class CustomerService {
   }
 
   private async save(tx: EntityManager, customer: CustomerEntity, path: string): Promise<void> {
-    await this.guardUnique(path, () => tx.getRepository(CustomerEntity).save(customer));
-  }
-
-  /** Turns a unique-key violation into BAD_USER_INPUT on the field that collided. */
-  private async guardUnique<T>(path: string, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      const index = uniqueViolation(error);
-      if (index === null) {
-        throw error;
-      }
-      const field = /email/.test(index) ? 'email' : 'externalId';
-      throw badInput(`Another customer already has this ${field}`, `${path}.${field}`);
-    }
+    await refuseTakenIdentity(path, () => tx.getRepository(CustomerEntity).save(customer));
   }
 
   /**
@@ -634,4 +613,37 @@ function range(
   if (range?.to) {
     where(`${expr} < :${name}To`, { [`${name}To`]: range.to });
   }
+}
+
+/** A customer's write that collides with another customer on email or external id. */
+function refuseTakenIdentity<T>(path: string, write: () => Promise<T>): Promise<T> {
+  return refuseTaken(write, (index) => {
+    const field = /email/.test(index) ? 'email' : 'externalId';
+
+    return { message: `Another customer already has this ${field}`, field: `${path}.${field}` };
+  });
+}
+
+/** A batch that names one customer's external id or email twice contradicts itself. */
+function refuseRepeats<T>(
+  rows: T[],
+  name: string,
+  valueOf: (row: T) => string | null | undefined,
+  field: string,
+): void {
+  const seen = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const value = valueOf(row);
+    if (value == null) {
+      return;
+    }
+    const earlier = seen.get(value);
+    if (earlier !== undefined) {
+      throw badInput(
+        `${name} ${value} also appears at index ${earlier}`,
+        `${field}[${index}].${name}`,
+      );
+    }
+    seen.set(value, index);
+  });
 }

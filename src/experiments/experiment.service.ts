@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { containsPattern, parseNumber, uniqueViolation } from '../db/dialect';
+import { containsPattern, parseNumber } from '../db/dialect';
+import { refuseTaken } from '../db/refuse-taken';
 import { keysetPage } from '../db/keyset-page';
 import type { Page, PageArgs } from '../db/pagination';
 import { analyticalQuery } from '../db/replica';
@@ -184,18 +185,10 @@ export class ExperimentService {
         updatedAt: now,
         version: 1,
       });
-      try {
-        await tx.getRepository(ExperimentEntity).save(row);
-      } catch (error) {
-        if (uniqueViolation(error) === null) {
-          throw error;
-        }
-        throw new PulseError(
-          'CONFLICT',
-          `An experiment with key "${data.key}" exists`,
-          'input.key',
-        );
-      }
+      await refuseTaken(
+        () => tx.getRepository(ExperimentEntity).save(row),
+        () => ({ message: `An experiment with key "${data.key}" exists`, field: 'input.key' }),
+      );
       await this.replaceDesign(tx, row.id, data.variants, data.metrics);
 
       return row;

@@ -215,7 +215,8 @@ async function sendBatch<T, R>(
 }
 
 function refusedIndex(error: unknown, length: number): number | null {
-  if (!(error instanceof PulseError) || error.code !== 'BAD_USER_INPUT') {
+  // CONFLICT is an item that collides with a stored one (a taken email), BAD_USER_INPUT the rest.
+  if (!(error instanceof PulseError) || !['BAD_USER_INPUT', 'CONFLICT'].includes(error.code)) {
     return null;
   }
   const match = new RegExp(`^${FIELD}\\[(\\d+)\\]`).exec(error.field ?? '');
@@ -323,6 +324,8 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
   readonly counts = { created: 0, updated: 0, unchanged: 0 };
   /** Line of each external id seen so far: a customer appears once per file. */
   private readonly lineOfExternalId = new Map<string, number>();
+  /** Line of each email seen so far (lower-cased, as stored): an email belongs to one customer. */
+  private readonly lineOfEmail = new Map<string, number>();
 
   constructor(
     plan: HeaderPlan,
@@ -356,7 +359,15 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
     if (earlier !== undefined) {
       return { reason: `external_id ${input.externalId} is already on line ${earlier}` };
     }
+    const email = input.email?.toLowerCase();
+    const earlierEmail = email && this.lineOfEmail.get(email);
+    if (earlierEmail) {
+      return { reason: `email ${email} is already on line ${earlierEmail}` };
+    }
     this.lineOfExternalId.set(input.externalId, line);
+    if (email) {
+      this.lineOfEmail.set(email, line);
+    }
 
     return input;
   }
@@ -367,6 +378,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
 
   protected override refused(item: Pending<UpsertCustomerInput>): void {
     this.lineOfExternalId.delete(item.data.externalId);
+    this.lineOfEmail.delete(item.data.email?.toLowerCase() ?? '');
   }
 }
 

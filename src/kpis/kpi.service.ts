@@ -1,14 +1,9 @@
 import { keysetPage } from '../db/keyset-page';
 import { groupBy } from '../db/loaders';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import {
-  newestPerParentSql,
-  parseInstant,
-  parseNumber,
-  sqlInstant,
-  uniqueViolation,
-} from '../db/dialect';
+import { newestPerParentSql, parseInstant, parseNumber, sqlInstant } from '../db/dialect';
 import { type Page, type PageArgs } from '../db/pagination';
+import { refuseTaken } from '../db/refuse-taken';
 import { analyticalQuery, onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
@@ -109,7 +104,10 @@ export class KpiService {
         updatedAt: now,
         version: 1,
       });
-      await guardKey(() => tx.getRepository(KpiEntity).save(row));
+      await refuseTaken(
+        () => tx.getRepository(KpiEntity).save(row),
+        () => ({ message: 'Another KPI already has this key', field: 'input.key' }),
+      );
 
       return row;
     });
@@ -358,17 +356,6 @@ export class KpiService {
         : null,
       tolerance: data.tolerance,
     };
-  }
-}
-
-async function guardKey<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (uniqueViolation(error) === null) {
-      throw error;
-    }
-    throw badInput('Another KPI already has this key', 'input.key');
   }
 }
 

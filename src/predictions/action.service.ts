@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { uniqueViolation } from '../db/dialect';
+import { refuseTaken } from '../db/refuse-taken';
 import { keysetPage } from '../db/keyset-page';
 import type { Page, PageArgs } from '../db/pagination';
 import { inTransaction } from '../db/transaction';
@@ -89,14 +89,10 @@ export class ActionService {
       updatedAt: now,
       version: 1,
     });
-    try {
-      await repository.save(row);
-    } catch (error) {
-      if (uniqueViolation(error) === null) {
-        throw error;
-      }
-      throw badInput('Another action already has this key', 'input.key');
-    }
+    await refuseTaken(
+      () => repository.save(row),
+      () => ({ message: 'Another action already has this key', field: 'input.key' }),
+    );
 
     return row;
   }

@@ -1,7 +1,8 @@
 import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
-import { containsPattern, parseNumber, ruleDialectOf, uniqueViolation } from '../db/dialect';
+import { containsPattern, parseNumber, ruleDialectOf } from '../db/dialect';
+import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import { type Page, type PageArgs } from '../db/pagination';
 import { onReplica } from '../db/replica';
@@ -120,7 +121,7 @@ export class SegmentService {
         lastRefreshedAt: null,
         size: 0,
       });
-      await this.guardName(() => tx.getRepository(SegmentEntity).save(row));
+      await refuseTaken(() => tx.getRepository(SegmentEntity).save(row), nameTaken);
 
       return row;
     });
@@ -179,13 +180,15 @@ export class SegmentService {
         set.description = changes.description;
       }
       // The WHERE on version guards against a concurrent update between the read and here.
-      const result = await this.guardName(() =>
-        tx
-          .createQueryBuilder()
-          .update(SegmentEntity)
-          .set({ ...set, version: () => 'version + 1' })
-          .where('id = :id AND version = :version', { id, version })
-          .execute(),
+      const result = await refuseTaken(
+        () =>
+          tx
+            .createQueryBuilder()
+            .update(SegmentEntity)
+            .set({ ...set, version: () => 'version + 1' })
+            .where('id = :id AND version = :version', { id, version })
+            .execute(),
+        nameTaken,
       );
       if (!result.affected) {
         throw new PulseError(
@@ -412,19 +415,9 @@ export class SegmentService {
       references: referencedSegmentIds(definitionOf(row) as SegmentDefinition),
     }));
   }
-
-  /** Turns a duplicate name into BAD_USER_INPUT on `input.name`. */
-  private async guardName<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (uniqueViolation(error) === null) {
-        throw error;
-      }
-      throw badInput('Another segment already has this name', 'input.name');
-    }
-  }
 }
+
+const nameTaken = () => ({ message: 'Another segment already has this name', field: 'input.name' });
 
 function nonEmpty<K extends string, T>(
   value: Record<K, T[]>,

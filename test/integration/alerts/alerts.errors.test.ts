@@ -1,3 +1,4 @@
+import { AlertRuleEntity } from '../../../src/alerts/alert-rule.entity';
 import { toGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
@@ -21,6 +22,12 @@ describeEachDialect('alert rule errors', (pulse) => {
   });
 
   const unknownRule = toGlobalId('AlertRule', 999_999);
+  const ruleNamesOf = async (kpiId: number) =>
+    (
+      await pulse()
+        .app.db.getRepository(AlertRuleEntity)
+        .find({ where: { kpiId }, order: { id: 'ASC' } })
+    ).map(({ name, version }) => ({ name, version }));
 
   it.each([
     ['an unknown KPI', { kpiId: toGlobalId('Kpi', 999_999) }, 'NOT_FOUND', 'input.kpiId'],
@@ -130,8 +137,33 @@ describeEachDialect('alert rule errors', (pulse) => {
     expectError(await pulse().query(mutation, { input: input() }), code, field);
   });
 
+  it('refuses a name taken on the KPI with CONFLICT, on create and on rename, writing nothing', async () => {
+    const input = { kpiId: kpi.id, severity: 'INFO', condition: threshold };
+    const other = await createRule(pulse(), { ...input, name: 'Other rule' });
+    const before = await ruleNamesOf(kpi.dbId);
+
+    expectError(
+      await pulse().query(CREATE, { input: { ...input, name: rule.name as string } }),
+      'CONFLICT',
+      'input.name',
+    );
+    expectError(
+      await pulse().query(UPDATE, { input: { id: other.id, version: 1, name: rule.name } }),
+      'CONFLICT',
+      'input.name',
+    );
+    expect(await ruleNamesOf(kpi.dbId)).toEqual(before);
+    // The same name on another KPI is a different rule.
+    const elsewhere = await insertKpi(pulse());
+    await createRule(pulse(), { ...input, kpiId: elsewhere.id, name: rule.name });
+  });
+
   it('refuses to acknowledge an alert twice with CONFLICT', async () => {
-    const firing = await createRule(pulse(), { kpiId: kpi.id, condition: threshold });
+    const firing = await createRule(pulse(), {
+      kpiId: kpi.id,
+      name: 'Acknowledged once',
+      condition: threshold,
+    });
     await closeDay(pulse(), kpi.dbId, 0, 11);
     expect((await pulse().query(ACK, { input: { ruleId: firing.id } })).errors).toBeUndefined();
     expectError(

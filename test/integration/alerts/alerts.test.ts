@@ -231,11 +231,17 @@ describeEachDialect('alert rules', (pulse) => {
     });
     const change = await createRule(pulse(), {
       kpiId: kpi.id,
+      name: 'Revenue drop',
       condition: { kind: 'CHANGE', change: { direction: 'DOWN', bound: 0.2 } },
     });
-    const miss = await createRule(pulse(), { kpiId: kpi.id, condition: { kind: 'TARGET_MISS' } });
+    const miss = await createRule(pulse(), {
+      kpiId: kpi.id,
+      name: 'Revenue target miss',
+      condition: { kind: 'TARGET_MISS' },
+    });
     const anomaly = await createRule(pulse(), {
       kpiId: kpi.id,
+      name: 'Revenue anomaly',
       condition: { kind: 'ANOMALY', anomaly: { periods: 5, k: 3 } },
     });
     for (const [day, value] of [100, 104, 98, 102, 100, 70].entries()) {

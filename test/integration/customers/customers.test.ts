@@ -387,7 +387,7 @@ describeEachDialect('customers', (pulse) => {
           ],
         },
       });
-      expectError(response, 'BAD_USER_INPUT', 'input.customers[2].email');
+      expectError(response, 'CONFLICT', 'input.customers[2].email');
       expect((await pulse().query(BY_EXTERNAL_ID, { externalId: `${prefix}-0` })).data).toEqual({
         customerByExternalId: null,
       });

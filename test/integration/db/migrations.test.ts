@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { UniqueAlertRuleNames1796000500000 as UniqueAlertRuleNames } from '../../../migrations/1796000500000-UniqueAlertRuleNames';
+import { AlertRuleEntity } from '../../../src/alerts/alert-rule.entity';
 import type { DatabaseConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db/data-source';
 import { openDatabase } from '../../../src/db/open';
+import { KpiEntity } from '../../../src/kpis/kpi.entity';
 import { createLog } from '../../../src/log';
 import { freshDatabase } from '../../support/mariadb-server';
 import { mysqlAvailable } from '../support/start-pulse';
@@ -55,6 +59,44 @@ describe('migrations', () => {
     }
   });
 
+  it('give alert rules that share a name on a KPI their id before names become unique', async () => {
+    for (const [dialect, config] of await databases()) {
+      const db = await openDatabase(config, createLog('silent'));
+      try {
+        const position = db.migrations.findIndex((m) => m instanceof UniqueAlertRuleNames);
+        for (let undone = db.migrations.length; undone > position; undone -= 1) {
+          await db.undoLastMigration();
+        }
+        const kpis = await Promise.all([insertKpi(db, 'a'), insertKpi(db, 'b')]);
+        const long = 'x'.repeat(100);
+        const names = ['Churn', 'churn', 'Churn ', long, long, 'Other'];
+        const ids: number[] = [];
+        for (const name of names) {
+          ids.push(await insertRule(db, kpis[0], name));
+        }
+        ids.push(await insertRule(db, kpis[1], 'Churn'));
+
+        await db.runMigrations({ transaction: 'each' });
+
+        const stored = await db.query('SELECT id, name FROM alert_rules ORDER BY id');
+        expect({ dialect, names: stored.map((row: { name: string }) => row.name) }).toEqual({
+          dialect,
+          names: [
+            'Churn',
+            `churn #${ids[1]}`,
+            `Churn  #${ids[2]}`,
+            long,
+            `${long.slice(0, 100 - ` #${ids[4]}`.length)} #${ids[4]}`,
+            'Other',
+            'Churn',
+          ],
+        });
+      } finally {
+        await db.destroy();
+      }
+    }
+  });
+
   it('are recognised as applied by a second start, which changes nothing', async () => {
     const db = createDataSource({ type: 'sqlite', path: ':memory:' });
     await db.initialize();
@@ -63,3 +105,44 @@ describe('migrations', () => {
     await db.destroy();
   });
 });
+
+async function insertKpi(db: DataSource, key: string): Promise<number> {
+  const now = new Date();
+  const kpi = await db.getRepository(KpiEntity).save({
+    key,
+    name: key,
+    description: null,
+    owner: null,
+    metric: 'CONVERSION_RATE',
+    metricConfig: null,
+    scope: null,
+    granularity: 'DAY',
+    targetValue: null,
+    targetDirection: 'HIGHER_IS_BETTER',
+    targets: null,
+    tolerance: 0.05,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+
+  return kpi.id;
+}
+
+async function insertRule(db: DataSource, kpiId: number, name: string): Promise<number> {
+  const now = new Date();
+  const rule = await db.getRepository(AlertRuleEntity).save({
+    kpiId,
+    name,
+    kind: 'THRESHOLD',
+    params: { operator: 'ABOVE', value: 1 },
+    severity: 'INFO',
+    state: 'OK',
+    webhookUrl: null,
+    webhookSecret: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+
+  return rule.id;
+}

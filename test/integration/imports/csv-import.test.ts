@@ -78,7 +78,7 @@ describe('importCsv on SQLite', () => {
           'signed_up_at must be an ISO 8601 date or date-time (2024-05-01 or 2024-05-01T09:30:00Z), got "2024-02-30"',
         first: 'C6',
       },
-      { line: 8, reason: 'Another customer already has this email', first: 'C7' },
+      { line: 8, reason: 'email ada@example.com is already on line 2', first: 'C7' },
       { line: 10, reason: 'external_id C1 is already on line 2', first: 'C1' },
       { line: 14, reason: '"Narnia" is not an ISO 3166-1 country code or name', first: 'C10' },
     ];

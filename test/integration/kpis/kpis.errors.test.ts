@@ -23,7 +23,6 @@ describeEachDialect('KPI errors', (pulse) => {
 
   it.each([
     ['a key with capitals', { key: 'Revenue' }, 'input.key'],
-    ['a key already used', { key: 'errors_revenue' }, 'input.key'],
     ['a negative tolerance', { tolerance: -0.1 }, 'input.tolerance'],
     ['CUSTOM without metricConfig', { metric: 'CUSTOM' }, 'input.metricConfig'],
     [
@@ -93,6 +92,14 @@ describeEachDialect('KPI errors', (pulse) => {
   ])('rejects %s with BAD_USER_INPUT naming the field', async (_title, patch, field) => {
     const response = await pulse().query(CREATE, { input: { key: 'errors_new', ...patch } });
     expectError(response, 'BAD_USER_INPUT', field);
+    expect(response.data).toBeNull();
+  });
+
+  it('rejects a key already used with CONFLICT, as a retried create meets it', async () => {
+    const response = await pulse().query(CREATE, {
+      input: { key: 'errors_revenue', metric: 'REVENUE' },
+    });
+    expectError(response, 'CONFLICT', 'input.key');
     expect(response.data).toBeNull();
   });
 

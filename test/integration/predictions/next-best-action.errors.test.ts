@@ -99,10 +99,10 @@ describeEachDialect('next best action: failing inputs and roles', (pulse) => {
     );
   });
 
-  it('refuses a taken key with BAD_USER_INPUT on input.key', async () => {
+  it('refuses a taken key with CONFLICT on input.key', async () => {
     expectError(
       await pulse().query(CREATE, { input: valid({ key: takenKey }) }),
-      'BAD_USER_INPUT',
+      'CONFLICT',
       'input.key',
     );
   });

@@ -39,7 +39,7 @@ describeEachDialect('segment errors', (pulse) => {
 
   it.each([
     ['an empty name', { name: '', kind: 'STATIC' }, 'BAD_USER_INPUT', 'input.name'],
-    ['a taken name', { name: takenName, kind: 'STATIC' }, 'BAD_USER_INPUT', 'input.name'],
+    ['a taken name', { name: takenName, kind: 'STATIC' }, 'CONFLICT', 'input.name'],
     [
       'a RULE without definition',
       { name: 'r1', kind: 'RULE' },
