@@ -6,10 +6,12 @@ import type { Services } from '../services';
 import { createContainer } from './container';
 import { RESOLVERS } from './resolvers';
 import { rootFieldRoles } from './root-field-roles';
+import { preferSimpleFields } from './simple-fields';
 import { validateArgument } from './validate';
 
 /** The executable schema: resolvers, one auth checker, argument validation, pub/sub. */
 export async function buildPulseSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
+  preferSimpleFields();
   const schema = await buildSchema({
     pubSub,
     resolvers: RESOLVERS,
