@@ -2,6 +2,7 @@ import { KpiValueEntity } from '../../../src/kpis/kpi-value.entity';
 import { KpiEntity } from '../../../src/kpis/kpi.entity';
 import { toGlobalId } from '../../../src/graphql/global-id';
 import type { TestPulse } from '../support/start-pulse';
+import type { DataSource } from 'typeorm';
 
 const DAY_MS = 86_400_000;
 /** Day 0 of the crafted daily series. */
@@ -14,9 +15,19 @@ export async function insertKpi(
   pulse: TestPulse,
   fields: Partial<KpiEntity> = {},
 ): Promise<{ dbId: number; id: string }> {
+  const dbId = await insertKpiRow(pulse.app.db, fields);
+
+  return { dbId, id: toGlobalId('Kpi', dbId) };
+}
+
+/** `insertKpi` into any data source (a database between migrations, say); returns its id. */
+export async function insertKpiRow(
+  db: DataSource,
+  fields: Partial<KpiEntity> = {},
+): Promise<number> {
   kpiCount += 1;
   const now = new Date();
-  const repository = pulse.app.db.getRepository(KpiEntity);
+  const repository = db.getRepository(KpiEntity);
   const row = await repository.save(
     repository.create({
       key: `alert_kpi_${kpiCount}_${Math.floor(Math.random() * 1e6)}`,
@@ -38,7 +49,7 @@ export async function insertKpi(
     }),
   );
 
-  return { dbId: row.id, id: toGlobalId('Kpi', row.id) };
+  return row.id;
 }
 
 /**

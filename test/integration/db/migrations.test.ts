@@ -5,8 +5,8 @@ import { AlertRuleEntity } from '../../../src/alerts/alert-rule.entity';
 import type { DatabaseConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db/data-source';
 import { openDatabase } from '../../../src/db/open';
-import { KpiEntity } from '../../../src/kpis/kpi.entity';
 import { createLog } from '../../../src/log';
+import { insertKpiRow } from '../alerts/alert-support';
 import { freshDatabase } from '../../support/mariadb-server';
 import { mysqlAvailable } from '../support/start-pulse';
 
@@ -67,7 +67,7 @@ describe('migrations', () => {
         for (let undone = db.migrations.length; undone > position; undone -= 1) {
           await db.undoLastMigration();
         }
-        const kpis = await Promise.all([insertKpi(db, 'a'), insertKpi(db, 'b')]);
+        const kpis = [await insertKpiRow(db), await insertKpiRow(db)];
         const long = 'x'.repeat(100);
         const names = ['Churn', 'churn', 'Churn ', long, long, 'Other'];
         const ids: number[] = [];
@@ -105,29 +105,6 @@ describe('migrations', () => {
     await db.destroy();
   });
 });
-
-async function insertKpi(db: DataSource, key: string): Promise<number> {
-  const now = new Date();
-  const kpi = await db.getRepository(KpiEntity).save({
-    key,
-    name: key,
-    description: null,
-    owner: null,
-    metric: 'CONVERSION_RATE',
-    metricConfig: null,
-    scope: null,
-    granularity: 'DAY',
-    targetValue: null,
-    targetDirection: 'HIGHER_IS_BETTER',
-    targets: null,
-    tolerance: 0.05,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
-
-  return kpi.id;
-}
 
 async function insertRule(db: DataSource, kpiId: number, name: string): Promise<number> {
   const now = new Date();
