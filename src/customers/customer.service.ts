@@ -307,8 +307,8 @@ export class CustomerService {
     field = 'input.customers',
   ): Promise<UpsertResult> {
     refuseRepeats(rows, 'externalId', (row) => row.externalId, field);
-    // Stored emails are lower-cased: two rows differing in case would collide.
-    refuseRepeats(rows, 'email', (row) => row.email?.toLowerCase(), field);
+    // Compared as normalizeEmail stores them (trimmed, lower-cased): such rows would collide.
+    refuseRepeats(rows, 'email', (row) => row.email?.trim().toLowerCase(), field);
 
     const upserted = await inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);

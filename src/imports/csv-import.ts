@@ -324,7 +324,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
   readonly counts = { created: 0, updated: 0, unchanged: 0 };
   /** Line of each external id seen so far: a customer appears once per file. */
   private readonly lineOfExternalId = new Map<string, number>();
-  /** Line of each email seen so far (lower-cased, as stored): an email belongs to one customer. */
+  /** Line of each email seen so far, as stored (trimmed, lower-cased): one customer's only. */
   private readonly lineOfEmail = new Map<string, number>();
 
   constructor(
@@ -359,7 +359,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
     if (earlier !== undefined) {
       return { reason: `external_id ${input.externalId} is already on line ${earlier}` };
     }
-    const email = input.email?.toLowerCase();
+    const email = input.email?.trim().toLowerCase();
     const earlierEmail = email && this.lineOfEmail.get(email);
     if (earlierEmail) {
       return { reason: `email ${email} is already on line ${earlierEmail}` };
@@ -378,7 +378,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
 
   protected override refused(item: Pending<UpsertCustomerInput>): void {
     this.lineOfExternalId.delete(item.data.externalId);
-    this.lineOfEmail.delete(item.data.email?.toLowerCase() ?? '');
+    this.lineOfEmail.delete(item.data.email?.trim().toLowerCase() ?? '');
   }
 }
 
