@@ -1,13 +1,13 @@
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { insertEntity } from '../../../src/db/entity-insert';
+import { insertEntities } from '../../../src/db/entity-insert';
 import { AuditEntryEntity } from '../../../src/privacy/audit-entry.entity';
 import { describeEachDialect } from '../support/dialects';
 import { unique } from '../support/factories';
 
-// Audit entries are written with insertEntity on every read of personal data: every column type
-// they hold (an instant with milliseconds, JSON arrays and objects, nulls) must come back as
+// Audit entries are written with insertEntities on every read of personal data: every column
+// type they hold (an instant with milliseconds, JSON arrays and objects, nulls) must come back as
 // TypeORM's own insert stores it.
-describeEachDialect('rows written with insertEntity', (pulse) => {
+describeEachDialect('rows written with insertEntities', (pulse) => {
   const entry = (requestId: string): Partial<AuditEntryEntity> => ({
     occurredAt: new Date('2026-11-24T09:15:30.123Z'),
     apiKeyId: null,
@@ -23,7 +23,7 @@ describeEachDialect('rows written with insertEntity', (pulse) => {
   it('stores what the query builder stores', async () => {
     const db = pulse().app.db;
     const [ours, theirs] = [unique('ins'), unique('ins')];
-    await insertEntity(db.manager, AuditEntryEntity, entry(ours));
+    await insertEntities(db.manager, AuditEntryEntity, [entry(ours)]);
     await db
       .createQueryBuilder()
       .insert()
@@ -44,7 +44,7 @@ describeEachDialect('rows written with insertEntity', (pulse) => {
     const requestId = unique('ins');
     await expect(
       db.transaction(async (manager) => {
-        await insertEntity(manager, AuditEntryEntity, entry(requestId));
+        await insertEntities(manager, AuditEntryEntity, [entry(requestId)]);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -52,11 +52,53 @@ describeEachDialect('rows written with insertEntity', (pulse) => {
     expect(await db.getRepository(AuditEntryEntity).countBy({ requestId })).toBe(0);
   });
 
+  it('stores several rows with one statement, each as given', async () => {
+    const db = pulse().app.db;
+    const requestIds = [unique('ins'), unique('ins'), unique('ins')];
+    const rows = requestIds.map((requestId, i) => ({
+      ...entry(requestId),
+      customerId: i === 1 ? null : i + 1,
+      customerIds: [i + 1],
+      details: i === 2 ? null : { i },
+    }));
+    await insertEntities(db.manager, AuditEntryEntity, rows);
+    const stored = await db
+      .getRepository(AuditEntryEntity)
+      .find({ where: requestIds.map((requestId) => ({ requestId })), order: { id: 'ASC' } });
+
+    expect(
+      stored.map(({ requestId, customerId, customerIds, details }) => ({
+        requestId,
+        customerId,
+        customerIds,
+        details,
+      })),
+    ).toEqual(
+      rows.map(({ requestId, customerId, customerIds, details }) => ({
+        requestId,
+        customerId,
+        customerIds,
+        details,
+      })),
+    );
+  });
+
+  it('refuses rows that set different properties, and stores none of them', async () => {
+    const db = pulse().app.db;
+    const requestId = unique('ins');
+    const { details: _left, ...withoutDetails } = entry(requestId);
+
+    await expect(
+      insertEntities(db.manager, AuditEntryEntity, [entry(requestId), withoutDetails]),
+    ).rejects.toThrow('every AuditEntryEntity row must set occurredAt, apiKeyId, action');
+    expect(await db.getRepository(AuditEntryEntity).countBy({ requestId })).toBe(0);
+  });
+
   it('refuses a property that is not a column', async () => {
     const values = { ...entry(unique('ins')), note: 'x' } as Partial<AuditEntryEntity>;
 
-    await expect(insertEntity(pulse().app.db.manager, AuditEntryEntity, values)).rejects.toThrow(
-      'AuditEntryEntity has no column for property note',
-    );
+    await expect(
+      insertEntities(pulse().app.db.manager, AuditEntryEntity, [values]),
+    ).rejects.toThrow('AuditEntryEntity has no column for property note');
   });
 });

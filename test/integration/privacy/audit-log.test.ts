@@ -56,6 +56,25 @@ describeEachDialect('auditLog', (pulse) => {
       });
     });
 
+    it('records each of many concurrent reads with an entry of its own', async () => {
+      const customers = await createCustomers(pulse(), 12);
+      const responses = await Promise.all(
+        customers.map((customer) =>
+          pulse().query(ONE, { id: customer.id }, { role: Role.ANALYST }),
+        ),
+      );
+      expect(responses.map((response) => response.errors)).toEqual(customers.map(() => undefined));
+
+      const apiKeyId = await apiKeyIdOf(pulse(), Role.ANALYST);
+      const entries = await Promise.all(
+        customers.map((customer) => auditEntries(pulse(), { customerId: customer.id, apiKeyId })),
+      );
+      expect(entries.map((of) => of.map((entry) => entry.customerIds))).toEqual(
+        customers.map((customer) => [[customer.id]]),
+      );
+      expect(new Set(entries.map(([entry]) => entry.requestId)).size).toBe(customers.length);
+    });
+
     it('records nothing for a PARTNER read, which is masked', async () => {
       const customers = await createCustomers(pulse(), 2);
       const ids = customers.map((customer) => customer.id);
