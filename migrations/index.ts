@@ -17,6 +17,7 @@ import { CompactPredictionContributions1796000200000 } from './1796000200000-Com
 import { CoverInteractionSurveyScores1796000300000 } from './1796000300000-CoverInteractionSurveyScores';
 import { OrderSegmentMembersByEntry1796000400000 } from './1796000400000-OrderSegmentMembersByEntry';
 import { UniqueAlertRuleNames1796000500000 } from './1796000500000-UniqueAlertRuleNames';
+import { ExactExternalIds1796000600000 } from './1796000600000-ExactExternalIds';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CoverInteractionSurveyScores1796000300000,
   OrderSegmentMembersByEntry1796000400000,
   UniqueAlertRuleNames1796000500000,
+  ExactExternalIds1796000600000,
 ];

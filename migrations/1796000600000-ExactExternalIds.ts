@@ -1,0 +1,51 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Columns holding ids that other systems give (all VARCHAR(128) NOT NULL). */
+const EXTERNAL_IDS = [
+  ['customers', 'external_id'],
+  ['customer_merges', 'merged_external_id'],
+  ['interactions', 'client_event_id'],
+  ['orders', 'client_order_id'],
+] as const;
+
+/**
+ * Ids from other systems compare exactly on MySQL too. Its default collation ignores case and
+ * trailing spaces, so `Ab` and `aB` were one customer there and two on SQLite, an event for one
+ * landed on the other, and a new order counted as a repeat of another; Salesforce's 15-character
+ * ids differ by case alone. The binary collation without padding compares byte for byte, as
+ * SQLite does: `utf8mb4_0900_bin` on MySQL 8, `utf8mb4_nopad_bin` on MariaDB. Each table is
+ * rebuilt once (about a minute for 5 million interactions). SQLite compares text exactly already.
+ */
+export class ExactExternalIds1796000600000 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    if (!onMysql(runner)) {
+      return;
+    }
+    const collation = await exactCollation(runner);
+    for (const [table, column] of EXTERNAL_IDS) {
+      await runner.query(
+        `ALTER TABLE ${table} MODIFY ${column} VARCHAR(128) CHARACTER SET utf8mb4 COLLATE ${collation} NOT NULL`,
+      );
+    }
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    if (!onMysql(runner)) {
+      return;
+    }
+    // The table's default collation again; fails where ids now differ only in case.
+    for (const [table, column] of EXTERNAL_IDS) {
+      await runner.query(`ALTER TABLE ${table} MODIFY ${column} VARCHAR(128) NOT NULL`);
+    }
+  }
+}
+
+function onMysql(runner: QueryRunner): boolean {
+  return ['mysql', 'mariadb'].includes(runner.connection.options.type);
+}
+
+async function exactCollation(runner: QueryRunner): Promise<string> {
+  const mysql8: unknown[] = await runner.query("SHOW COLLATION LIKE 'utf8mb4_0900_bin'");
+
+  return mysql8.length > 0 ? 'utf8mb4_0900_bin' : 'utf8mb4_nopad_bin';
+}
