@@ -44,8 +44,16 @@ function onMysql(runner: QueryRunner): boolean {
   return ['mysql', 'mariadb'].includes(runner.connection.options.type);
 }
 
-async function exactCollation(runner: QueryRunner): Promise<string> {
-  const mysql8: unknown[] = await runner.query("SHOW COLLATION LIKE 'utf8mb4_0900_bin'");
+// Without padding first; `utf8mb4_bin` (which still ignores trailing spaces) where the server
+// has neither, as MySQL 5.7 does.
+const EXACT_COLLATIONS = ['utf8mb4_0900_bin', 'utf8mb4_nopad_bin', 'utf8mb4_bin'];
 
-  return mysql8.length > 0 ? 'utf8mb4_0900_bin' : 'utf8mb4_nopad_bin';
+async function exactCollation(runner: QueryRunner): Promise<string> {
+  const rows: Array<{ Collation: string }> = await runner.query(
+    `SHOW COLLATION WHERE Collation IN (${EXACT_COLLATIONS.map(() => '?').join(', ')})`,
+    EXACT_COLLATIONS,
+  );
+  const available = new Set(rows.map((row) => row.Collation));
+
+  return EXACT_COLLATIONS.find((collation) => available.has(collation)) ?? 'utf8mb4_bin';
 }

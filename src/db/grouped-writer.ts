@@ -3,7 +3,9 @@
  * together, in statements of at most `maxRows` rows. Under load, many requests finish in the
  * same turn (their last answers arrive together); each would otherwise send an INSERT of its own
  * and wait its turn for a pooled connection. A caller's promise settles when the statement
- * holding its row does, so it still knows its row is stored before it goes on.
+ * holding its row does, so it still knows its row is stored before it goes on. The statement
+ * runs in the async context of the first caller of its turn, so per-request statement counts
+ * give it to that request alone.
  */
 export class GroupedWriter<Row> {
   private waiting: Array<{ row: Row; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -28,11 +30,19 @@ export class GroupedWriter<Row> {
     const waiting = this.waiting;
     this.waiting = [];
     for (let start = 0; start < waiting.length; start += this.maxRows) {
-      const group = waiting.slice(start, start + this.maxRows);
-      this.write(group.map(({ row }) => row)).then(
-        () => group.forEach(({ resolve }) => resolve()),
-        (error: unknown) => group.forEach(({ reject }) => reject(error)),
-      );
+      void this.writeGroup(waiting.slice(start, start + this.maxRows));
     }
+  }
+
+  // Settles every caller of the group, whether `write` rejects or throws before it returns.
+  private async writeGroup(group: typeof this.waiting): Promise<void> {
+    try {
+      await this.write(group.map(({ row }) => row));
+    } catch (error) {
+      group.forEach(({ reject }) => reject(error));
+
+      return;
+    }
+    group.forEach(({ resolve }) => resolve());
   }
 }

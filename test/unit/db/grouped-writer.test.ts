@@ -72,4 +72,13 @@ describe('GroupedWriter', () => {
     expect(added.map((state) => state.error)).toEqual([refused, refused, null]);
     expect(added.every((state) => state.settled)).toBe(true);
   });
+
+  it('fails the callers of a write that throws before it returns a promise', async () => {
+    const refused = new Error('no such column');
+    const writer = new GroupedWriter<string>(() => {
+      throw refused;
+    }, 10);
+
+    await expect(Promise.all([writer.add('a'), writer.add('b')])).rejects.toBe(refused);
+  });
 });
