@@ -18,6 +18,7 @@ import { CoverInteractionSurveyScores1796000300000 } from './1796000300000-Cover
 import { OrderSegmentMembersByEntry1796000400000 } from './1796000400000-OrderSegmentMembersByEntry';
 import { UniqueAlertRuleNames1796000500000 } from './1796000500000-UniqueAlertRuleNames';
 import { ExactExternalIds1796000600000 } from './1796000600000-ExactExternalIds';
+import { CaselessNamesOnSqlite1796000700000 } from './1796000700000-CaselessNamesOnSqlite';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   OrderSegmentMembersByEntry1796000400000,
   UniqueAlertRuleNames1796000500000,
   ExactExternalIds1796000600000,
+  CaselessNamesOnSqlite1796000700000,
 ];

@@ -137,7 +137,7 @@ describeEachDialect('alert rule errors', (pulse) => {
     expectError(await pulse().query(mutation, { input: input() }), code, field);
   });
 
-  it('refuses a name taken on the KPI with CONFLICT, on create and on rename, writing nothing', async () => {
+  it('refuses a name taken on the KPI, in any case, with CONFLICT, on create and on rename, writing nothing', async () => {
     const input = { kpiId: kpi.id, severity: 'INFO', condition: threshold };
     const other = await createRule(pulse(), { ...input, name: 'Other rule' });
     const before = await ruleNamesOf(kpi.dbId);
@@ -149,6 +149,14 @@ describeEachDialect('alert rule errors', (pulse) => {
     );
     expectError(
       await pulse().query(UPDATE, { input: { id: other.id, version: 1, name: rule.name } }),
+      'CONFLICT',
+      'input.name',
+    );
+    // Whatever the case, on SQLite as on MySQL.
+    expectError(
+      await pulse().query(CREATE, {
+        input: { ...input, name: (rule.name as string).toUpperCase() },
+      }),
       'CONFLICT',
       'input.name',
     );

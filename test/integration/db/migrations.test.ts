@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { UniqueAlertRuleNames1796000500000 as UniqueAlertRuleNames } from '../../../migrations/1796000500000-UniqueAlertRuleNames';
+import { CaselessNamesOnSqlite1796000700000 as CaselessNamesOnSqlite } from '../../../migrations/1796000700000-CaselessNamesOnSqlite';
 import { AlertRuleEntity } from '../../../src/alerts/alert-rule.entity';
+import { SegmentEntity } from '../../../src/segments/segment.entity';
 import type { DatabaseConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db/data-source';
 import { openDatabase } from '../../../src/db/open';
@@ -97,6 +99,55 @@ describe('migrations', () => {
     }
   });
 
+  it('give SQLite names that differ only in ASCII case their id before such names are taken', async () => {
+    const db = await openDatabase({ type: 'sqlite', path: ':memory:' }, createLog('silent'));
+    try {
+      const position = db.migrations.findIndex((m) => m instanceof CaselessNamesOnSqlite);
+      for (let undone = db.migrations.length; undone > position; undone -= 1) {
+        await db.undoLastMigration();
+      }
+      const segmentNames = [
+        'VIP',
+        'vip',
+        'Vip ',
+        'Épique',
+        'épique',
+        'X'.repeat(100),
+        'x'.repeat(100),
+      ];
+      const segmentIds: number[] = [];
+      for (const name of segmentNames) {
+        segmentIds.push(await insertSegment(db, name));
+      }
+      const kpis = [await insertKpiRow(db), await insertKpiRow(db)];
+      const ruleIds = [
+        await insertRule(db, kpis[0], 'Churn'),
+        await insertRule(db, kpis[0], 'CHURN'),
+        await insertRule(db, kpis[1], 'churn'),
+      ];
+
+      await db.runMigrations({ transaction: 'each' });
+
+      const names = async (table: string) =>
+        (await db.query(`SELECT name FROM ${table} ORDER BY id`)).map(
+          (row: { name: string }) => row.name,
+        );
+      expect(await names('segments')).toEqual([
+        'VIP',
+        `vip #${segmentIds[1]}`,
+        'Vip ',
+        'Épique',
+        'épique',
+        'X'.repeat(100),
+        `${'x'.repeat(100 - ` #${segmentIds[6]}`.length)} #${segmentIds[6]}`,
+      ]);
+      expect(await names('alert_rules')).toEqual(['Churn', `CHURN #${ruleIds[1]}`, 'churn']);
+      await expect(insertSegment(db, 'vIp')).rejects.toThrow(/UNIQUE/);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('are recognised as applied by a second start, which changes nothing', async () => {
     const db = createDataSource({ type: 'sqlite', path: ':memory:' });
     await db.initialize();
@@ -122,4 +173,13 @@ async function insertRule(db: DataSource, kpiId: number, name: string): Promise<
   });
 
   return rule.id;
+}
+
+async function insertSegment(db: DataSource, name: string): Promise<number> {
+  const now = new Date();
+  const segment = await db
+    .getRepository(SegmentEntity)
+    .save({ name, kind: 'STATIC', definition: null, createdAt: now, updatedAt: now });
+
+  return segment.id;
 }

@@ -41,6 +41,12 @@ describeEachDialect('segment errors', (pulse) => {
     ['an empty name', { name: '', kind: 'STATIC' }, 'BAD_USER_INPUT', 'input.name'],
     ['a taken name', { name: takenName, kind: 'STATIC' }, 'CONFLICT', 'input.name'],
     [
+      'a taken name in other case',
+      { name: takenName.toUpperCase(), kind: 'STATIC' },
+      'CONFLICT',
+      'input.name',
+    ],
+    [
       'a RULE without definition',
       { name: 'r1', kind: 'RULE' },
       'BAD_USER_INPUT',
