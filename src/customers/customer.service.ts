@@ -10,7 +10,7 @@ import { badInput, notFound, PulseError } from '../errors';
 import type { DataChanges } from '../events';
 import type { Channel } from '../interactions/channel';
 import { CustomerMergeEntity } from '../quality/customer-merge.entity';
-import { normalizeProfile } from '../quality/normalize';
+import { emailKey, normalizeProfile } from '../quality/normalize';
 import { AuditAction, type Actor } from '../privacy/audit-record';
 import type { AuditService } from '../privacy/audit.service';
 import { ConsentChangeEntity, ConsentEntity } from './consent.entity';
@@ -307,8 +307,7 @@ export class CustomerService {
     field = 'input.customers',
   ): Promise<UpsertResult> {
     refuseRepeats(rows, 'externalId', (row) => row.externalId, field);
-    // Compared as normalizeEmail stores them (trimmed, lower-cased): such rows would collide.
-    refuseRepeats(rows, 'email', (row) => row.email?.trim().toLowerCase(), field);
+    refuseRepeats(rows, 'email', (row) => (row.email ? emailKey(row.email) : null), field);
 
     const upserted = await inTransaction(this.db, async (tx) => {
       const repository = tx.getRepository(CustomerEntity);

@@ -7,8 +7,9 @@ import { getMetadataStorage } from 'type-graphql';
  * about 2,000 such values, and the wrappers were 13 % of its CPU.
  *
  * A field keeps type-graphql's wrapper where it needs one: when it has roles (@Authorized on it
- * or on its class), middlewares, a schema name of its own, or an explicit `simple` (or `simpleResolvers`) setting.
- * Field resolvers (@FieldResolver) are not affected. Call before `buildSchema`.
+ * or on its class), middlewares, a schema name of its own, or an explicit `simple` (or
+ * `simpleResolvers`) setting. Field resolvers (@FieldResolver) are not affected. Call before
+ * `buildSchema`.
  */
 export function preferSimpleFields(): void {
   const storage = getMetadataStorage();

@@ -15,6 +15,7 @@ import { MAX_INGEST_INTERACTIONS } from '../interactions/interaction.service';
 import { InteractionInput } from '../interactions/interaction.types';
 import { OrderInput, OrderLineInput, OrderStatus } from '../orders/order.types';
 import { COMMAND_LINE } from '../privacy/audit-record';
+import { emailKey } from '../quality/normalize';
 import type { Services } from '../services';
 import {
   type GroupedOrder,
@@ -324,7 +325,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
   readonly counts = { created: 0, updated: 0, unchanged: 0 };
   /** Line of each external id seen so far: a customer appears once per file. */
   private readonly lineOfExternalId = new Map<string, number>();
-  /** Line of each email seen so far, as stored (trimmed, lower-cased): one customer's only. */
+  /** Line of each email seen so far, by `emailKey`: an address is one customer's only. */
   private readonly lineOfEmail = new Map<string, number>();
 
   constructor(
@@ -359,7 +360,7 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
     if (earlier !== undefined) {
       return { reason: `external_id ${input.externalId} is already on line ${earlier}` };
     }
-    const email = input.email?.trim().toLowerCase();
+    const email = input.email ? emailKey(input.email) : null;
     const earlierEmail = email && this.lineOfEmail.get(email);
     if (earlierEmail) {
       return { reason: `email ${email} is already on line ${earlierEmail}` };
@@ -378,7 +379,9 @@ class CustomerImporter extends RowImporter<UpsertCustomerInput> {
 
   protected override refused(item: Pending<UpsertCustomerInput>): void {
     this.lineOfExternalId.delete(item.data.externalId);
-    this.lineOfEmail.delete(item.data.email?.trim().toLowerCase() ?? '');
+    if (item.data.email) {
+      this.lineOfEmail.delete(emailKey(item.data.email));
+    }
   }
 }
 

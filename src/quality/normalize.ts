@@ -18,9 +18,17 @@ countries.registerLocale(english);
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL_LENGTH = 254;
 
-/** Trimmed and lower-cased; refused unless it looks like `local@domain.tld`. */
+/**
+ * The form an email is stored and compared in, trimmed and lower-cased: two values with the same
+ * key are one address (a batch that gives it to two customers contradicts itself).
+ */
+export function emailKey(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** `emailKey`'s form; refused unless it looks like `local@domain.tld`. */
 export function normalizeEmail(value: string, field: string): string {
-  const email = value.trim().toLowerCase();
+  const email = emailKey(value);
   if (!EMAIL.test(email) || email.length > MAX_EMAIL_LENGTH) {
     throw badInput(`"${value}" is not an email address`, field);
   }
