@@ -228,9 +228,23 @@ export class ExperimentService {
       await this.checkDefinition(tx, changes, given);
       const { variants, metrics, ...columns } = changes;
       const set = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
-      await tx
-        .getRepository(ExperimentEntity)
-        .update({ id }, { ...set, updatedAt: now, version: version + 1 });
+      // The version in the WHERE makes the check and the write one step: on MySQL a concurrent
+      // update (or status move) read the same version, and without it both would succeed.
+      const result = await tx
+        .createQueryBuilder()
+        .update(ExperimentEntity)
+        .set({ ...set, updatedAt: now, version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id, version })
+        .execute();
+      if (!result.affected) {
+        const [latest] = await tx.query('SELECT version FROM experiments WHERE id = ?', [id]);
+        throw new PulseError(
+          'CONFLICT',
+          `Experiment ${id} changed while it was being updated: read it again and retry`,
+          'version',
+          { currentVersion: Number(latest?.version) },
+        );
+      }
       if (variants || metrics) {
         const design = await this.design(tx, id);
         await this.replaceDesign(tx, id, variants ?? design.variants, metrics ?? design.metrics);

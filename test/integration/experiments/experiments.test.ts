@@ -195,6 +195,24 @@ describeEachDialect('experiments: definition and lifecycle', (pulse) => {
     );
   });
 
+  it('lets exactly one of several concurrent updates at the same version through', async () => {
+    const created = await create();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        pulse().query(UPDATE, { id: created.id, version: 1, input: { name: `Concurrent ${i}` } }),
+      ),
+    );
+    const succeeded = responses.filter((response) => !response.errors);
+    expect(succeeded).toHaveLength(1);
+    responses
+      .filter((response) => response.errors)
+      .forEach((response) => expectError(response, 'CONFLICT', 'version'));
+    const read = await pulse().query<{ experiment: { version: number } }>(READ, {
+      id: created.id,
+    });
+    expect(read.data!.experiment.version).toBe(2);
+  });
+
   it('replaces the variants of a DRAFT experiment', async () => {
     const created = await create();
     const variants = [
