@@ -6,6 +6,7 @@ import { cuped } from '../stats/cuped';
 import { type DeltaLift, type Interval, fiellerLift, intervalAround } from '../stats/lift';
 import { normalCdf, normalCritical, normalPValue } from '../stats/normal';
 import { asymptoticConfidenceSequence } from '../stats/sequential';
+import { studentTCritical } from '../stats/student-t';
 import { type ArmSummary, type Maybe, type Sided, defined, undefinedBecause } from '../stats/sums';
 import { twoProportionZTest } from '../stats/two-proportions';
 import { welchTTest } from '../stats/welch';
@@ -156,7 +157,6 @@ export function compareMetric(
   const useCuped = adjusted?.value ?? null;
   const estimate = useCuped ? useCuped.adjustedDifference : difference;
   const effectVariance = useCuped ? useCuped.adjustedStandardError ** 2 : varianceOfDifference;
-  const criticalForSe = normalCritical(settings.alpha, sided);
   const sequential = asymptoticConfidenceSequence({
     estimate,
     variance: effectVariance,
@@ -176,7 +176,14 @@ export function compareMetric(
     variantKey: treatment.variantKey,
     difference: defined(difference),
     differenceInterval: frequentist.value
-      ? defined(intervalAround(difference, Math.sqrt(varianceOfDifference), criticalForSe, sided))
+      ? defined(
+          intervalAround(
+            difference,
+            Math.sqrt(varianceOfDifference),
+            differenceCritical(frequentist.value, settings.alpha, sided),
+            sided,
+          ),
+        )
       : undefinedBecause(frequentist.reason ?? 'NOT_ENOUGH_DATA'),
     relativeLift: relativeLift(metric, control, treatment, a.value, b.value, settings, sided),
     relativeLiftFieller: fiellerLift(
@@ -225,6 +232,17 @@ export function judge(comparison: Comparison, settings: AnalysisSettings): Compa
   }
 
   return { ...comparison, verdict };
+}
+
+/**
+ * The critical value of the difference interval: the test's own, so that the interval excludes
+ * 0 exactly when its p-value is below α — Welch's t with its degrees of freedom for means and
+ * ratios (a normal value would be too narrow for small samples), the normal one for the z-test.
+ */
+function differenceCritical(test: FrequentistTest, alpha: number, sided: Sided): number {
+  return test.degreesOfFreedom === null
+    ? normalCritical(alpha, sided)
+    : studentTCritical(alpha, test.degreesOfFreedom, sided);
 }
 
 function meanEstimate(arm: ArmSummary) {

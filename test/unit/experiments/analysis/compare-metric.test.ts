@@ -89,6 +89,22 @@ describe('comparing a treatment with the control on one metric', () => {
     expect(comparison.bayesian.value!.model).toBe('GAUSSIAN');
   });
 
+  it("gives a MEAN the difference interval of Welch's test, consistent with its p-value", () => {
+    // scipy.stats.ttest_ind(b, a, equal_var=False): t = 1.97566, ν = 7.71113, p = 0.084956,
+    // confidence_interval(0.95) = (−0.384698, 4.784698). A normal critical value would give
+    // (0.0175, 4.3825): an interval excluding 0 beside p > 0.05.
+    const comparison = compareMetric(
+      metric('MEAN'),
+      meanArm('control', [1, 2, 3, 4, 5]),
+      meanArm('b', [3, 4, 5, 6, 8]),
+      frequentist,
+      1,
+    );
+    expect(comparison.frequentist.value!.pValue).toBeCloseTo(0.08495606629724337, 10);
+    expect(comparison.differenceInterval.value!.lower).toBeCloseTo(-0.38469822633120376, 8);
+    expect(comparison.differenceInterval.value!.upper).toBeCloseTo(4.784698226331204, 8);
+  });
+
   it('flips improvement and chance to be better for an inverse metric', () => {
     const up = compareMetric(metric('PROPORTION'), control, treatment, frequentist, 1);
     const down = compareMetric(
