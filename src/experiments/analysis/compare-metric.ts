@@ -418,7 +418,7 @@ function cupedSummary(
     varianceReduction: result.value.effectVarianceReduction,
     adjustedDifference: adjusted.effect,
     adjustedStandardError: adjusted.se,
-    adjustedInterval: intervalAround(adjusted.effect, adjusted.se, critical, 'two'),
+    adjustedInterval: intervalAround(adjusted.effect, adjusted.se, critical, sided),
     adjustedPValue: pOf(adjusted),
     unadjustedDifference: unadjusted.effect,
     unadjustedPValue: pOf(unadjusted),

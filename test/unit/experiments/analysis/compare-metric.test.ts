@@ -183,6 +183,16 @@ describe('comparing a treatment with the control on one metric', () => {
       expect(cuped.adjustedPValue.value!).toBeLessThan(cuped.unadjustedPValue.value!);
     });
 
+    it('gives the adjusted difference a one-sided interval, open on its untested side, when ONE_SIDED', () => {
+      // numpy: θ = 0.99902083 (pooled), y − θx per arm, effect 0.5, se 0.0667759312;
+      // lower bound 0.5 − z₀.₉₅·se = 0.3901633673 (scipy.stats.norm.ppf(0.95)).
+      const oneSided = applySettings({ method: 'FREQUENTIST', sidedness: 'ONE_SIDED' });
+      const cuped = compareMetric(metric('MEAN'), a, b, oneSided, 1).cuped!.value!;
+      expect(cuped.adjustedStandardError).toBeCloseTo(0.06677593122322954, 10);
+      expect(cuped.adjustedInterval.lower).toBeCloseTo(0.3901633673344088, 9);
+      expect(cuped.adjustedInterval.upper).toBeNull();
+    });
+
     it('is null when the arms carry no covariate sums', () => {
       const comparison = compareMetric(
         metric('MEAN'),
