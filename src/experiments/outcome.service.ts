@@ -14,6 +14,7 @@ export interface OutcomeExperiment {
   id: number;
   status: ExperimentStatus;
   stoppedAt: Date | null;
+  archivedAt?: Date | null;
 }
 
 /** Outcomes of exposed customers as per-variant sufficient statistics, computed in SQL. */
@@ -22,7 +23,8 @@ export class OutcomeService {
 
   /**
    * One statement per metric. Rows after the experiment stopped never count: `asOf` is the stop
-   * time of a stopped experiment, else `now`.
+   * time of a stopped experiment, the archiving time of one archived while it ran (it has no
+   * stop time, but ended then all the same), else `now`.
    */
   async sums(
     experiment: OutcomeExperiment,
@@ -30,7 +32,7 @@ export class OutcomeService {
     metrics: readonly MetricDefinition[],
     now = new Date(),
   ): Promise<MetricSums[]> {
-    const asOf = sqlInstant(this.db, experiment.stoppedAt ?? now);
+    const asOf = sqlInstant(this.db, experiment.stoppedAt ?? experiment.archivedAt ?? now);
     const addDays = (instant: string, days: number) => addDaysSql(this.db, instant, days);
 
     return Promise.all(

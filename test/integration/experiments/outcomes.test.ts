@@ -370,6 +370,40 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     );
   });
 
+  it('counts nothing from the archiving on for an experiment archived while RUNNING', async () => {
+    const db = pulse().app.db;
+    // Archived straight from RUNNING: no stop time, yet the experiment ended when archived.
+    const archivedAt = new Date(exposedAt.getTime() + 5 * DAY);
+    await db.query(
+      'UPDATE experiments SET status = ?, started_at = ?, stopped_at = NULL, archived_at = ? WHERE id = ?',
+      [
+        'ARCHIVED',
+        sqlInstant(db, new Date(exposedAt.getTime() - DAY)),
+        sqlInstant(db, archivedAt),
+        experiment.id,
+      ],
+    );
+    const response = await readResults(experiment.id);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.experiment.results.metrics).toEqual(
+      METRICS.map((definition) => ({
+        metricKey: definition.key,
+        variants: variants.map((variant) => {
+          const arm = expectedArm(definition, variant.id, archivedAt);
+
+          return {
+            variantKey: variant.key,
+            n: arm.n,
+            sum: arm.sum,
+            sumSquares: arm.sumSquares,
+            covariateSum: arm.covariate?.sum ?? null,
+            denominatorSum: arm.denominator?.sum ?? null,
+          };
+        }),
+      })),
+    );
+  });
+
   it('reads results over HTTP with exactly one more SQL statement per metric added', async () => {
     const ids: number[] = [];
     for (let count = 1; count <= METRICS.length; count++) {
