@@ -167,7 +167,7 @@ export function compareMetric(
   });
   const decisionPValue =
     settings.method === 'SEQUENTIAL'
-      ? (sequential.value?.pValue ?? null)
+      ? sequentialPValue(sequential.value?.pValue ?? null, estimate, sided)
       : settings.method === 'FREQUENTIST'
         ? ((useCuped ? useCuped.adjustedPValue.value : frequentist.value?.pValue) ?? null)
         : null;
@@ -232,6 +232,17 @@ export function judge(comparison: Comparison, settings: AnalysisSettings): Compa
   }
 
   return { ...comparison, verdict };
+}
+
+/**
+ * The confidence sequence is two-sided; a one-sided test keeps its evidence only in the direction
+ * it looks (a goal that got worse must not be called WORSE by a test for improvement). Using the
+ * two-sided p-value there is conservative: the error rate in the tested direction stays ≤ α.
+ */
+function sequentialPValue(pValue: number | null, estimate: number, sided: Sided): number | null {
+  const against = (sided === 'greater' && estimate < 0) || (sided === 'less' && estimate > 0);
+
+  return pValue === null || !against ? pValue : 1;
 }
 
 /**

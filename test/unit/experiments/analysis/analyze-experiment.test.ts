@@ -142,6 +142,28 @@ describe('analyzing a whole experiment', () => {
     expect(one.metrics[0].comparisons[0].decisionPValue).toBeGreaterThan(0.99);
   });
 
+  it('tests goals for improvement and guardrails for harm only, when one-sided and sequential', () => {
+    // b converts 8.5 % against 12.5 %: z ≈ −4.14, whose confidence-sequence p-value at
+    // N = 4,000 (N* = 5,000) is ≈ 0.0017, so a two-sided sequential test calls it WORSE.
+    const worse = proportion('buy', [250, 170, 250]);
+    const two = analyzeExperiment(input([worse]), { correction: 'NONE' });
+    expect(two.metrics[0].comparisons[0].verdict).toBe('WORSE');
+    expect(two.decision.decision).toBe('ROLLBACK');
+    const one = analyzeExperiment(input([worse]), { correction: 'NONE', sidedness: 'ONE_SIDED' });
+    expect(one.metrics[0].comparisons[0].verdict).toBe('INCONCLUSIVE');
+    expect(one.decision.decision).toBe('KEEP_RUNNING');
+    // The same harm on a guardrail is what a one-sided guardrail test looks for.
+    const guardrail = analyzeExperiment(
+      input([proportion('buy', [250, 250, 250]), { ...worse, metricKey: 'g', role: 'GUARDRAIL' }]),
+      { correction: 'NONE', sidedness: 'ONE_SIDED' },
+    );
+    expect(guardrail.metrics[1].comparisons[0].verdict).toBe('WORSE');
+    // And an improvement of a goal still wins.
+    const better = proportion('buy', [170, 250, 170]);
+    const won = analyzeExperiment(input([better]), { correction: 'NONE', sidedness: 'ONE_SIDED' });
+    expect(won.metrics[0].comparisons[0].verdict).toBe('BETTER');
+  });
+
   it('reports CUPED beside the unadjusted result and uses its smaller variance', () => {
     const withCovariate = (key: string, shift: number): ArmSums => {
       // y = x + shift + noise-free pattern: the covariate explains most of the variance.
