@@ -130,6 +130,10 @@ export class SegmentResolver {
   @Authorized(READERS)
   @Query(() => PreviewSegmentPayload, {
     description: 'Size and a sample of the customers an unsaved rule selects now; stores nothing.',
+    // The sample is a list without `first`: it holds up to `sampleSize` customers, each with
+    // whatever the query selects under it, so it costs like a page of that size.
+    complexity: ({ args, childComplexity }) =>
+      (1 + childComplexity) * Math.max(args.sampleSize as number, 1),
   })
   async previewSegment(
     @Args() args: PreviewArgs,

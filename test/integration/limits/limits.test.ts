@@ -99,6 +99,25 @@ describeEachDialect(
       },
     );
 
+    it('charges previewSegment’s sample per customer, as a page of that many customers', async () => {
+      // Per customer: 1 + interactions (1 + edges (1 + node (1 + id))) × 10 = 41.
+      const PREVIEW = `query($size: Int!) {
+        previewSegment(definition: { profile: { field: COUNTRY, operator: IS_SET } }, sampleSize: $size) {
+          size sample { interactions(first: 10) { edges { node { id } } } } } }`;
+      for (const role of [Role.ADMIN, Role.PARTNER]) {
+        const small = await pulse().query(PREVIEW, { size: 2 }, { role });
+        expect(small.errors).toBeUndefined();
+        // 100 customers × 41 = 4,100 over the limit of 400, as customers(first: 100) would be.
+        const large = await pulse().query(PREVIEW, { size: 100 }, { role });
+        expect(large.status).toBe(400);
+        expect(large.errors?.[0]?.extensions).toMatchObject({
+          code: 'QUERY_TOO_COMPLEX',
+          limit: 'cost',
+          max: 400,
+        });
+      }
+    });
+
     it('does not run a mutation over a limit: nothing is written', async () => {
       const externalId = unique('deep');
       const response = await pulse().query(DEEP_CREATE, { input: { externalId } });
