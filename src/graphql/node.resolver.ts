@@ -7,6 +7,7 @@ import { loadCustomer, loadMergedCustomer } from '../customers/customer.mapper';
 import { toExperiment } from '../experiments/experiment.mapper';
 import { toModelVersion } from '../predictions/prediction.mapper';
 import { toInteraction } from '../interactions/interaction.mapper';
+import { toKpi } from '../kpis/kpi.mapper';
 import { toOrder, toOrderLine } from '../orders/order.mapper';
 import { toAction } from '../predictions/action.mapper';
 import { toAuditEntry } from '../privacy/audit.mapper';
@@ -76,6 +77,11 @@ const FETCHERS: Record<string, Fetcher> = {
     const row = await ctx.loaders.interactionById.load(id);
 
     return row && toInteraction(row, ctx.principal);
+  },
+  Kpi: async (ctx, id) => {
+    const row = await ctx.loaders.kpiById.load(id);
+
+    return row && toKpi(row);
   },
   Order: async (ctx, id) => {
     const row = await ctx.loaders.orderById.load(id);

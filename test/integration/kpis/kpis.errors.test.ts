@@ -115,6 +115,21 @@ describeEachDialect('KPI errors', (pulse) => {
     expectError(response, 'NOT_FOUND', 'input.id');
   });
 
+  it('resolves a KPI by its global id through node(id) and nodes(ids), as every Node', async () => {
+    const NODE = `query($id: ID!) {
+      node(id: $id) { id ... on Kpi { key } }
+      nodes(ids: [$id]) { id }
+    }`;
+    for (const role of [Role.ADMIN, Role.PARTNER]) {
+      const response = await pulse().query(NODE, { id: kpi.id }, { role });
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({
+        node: { id: kpi.id, key: 'errors_revenue' },
+        nodes: [{ id: kpi.id }],
+      });
+    }
+  });
+
   it('rejects a series whose to is not after from with BAD_USER_INPUT on to', async () => {
     const response = await pulse().query(SERIES, {
       id: kpi.id,
