@@ -160,7 +160,7 @@ export class CustomerService {
   ): Promise<Page<CustomerEntity>> {
     const order = sort ?? { field: 'SIGNED_UP_AT', direction: 'DESC' };
     const key = SORTS[order.field];
-    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const window = pageWindow(pageArgs, this.maxPageSize, 2, [1]);
     const { conditions, params } = this.filtered(filter);
     const where = conditions.join(' AND ');
     // Paging backwards walks the list in reverse and flips the page back in toPage().

@@ -37,10 +37,29 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, field: string, arity: number): unknown[] {
+/**
+ * The sort-key values of a cursor this list made: `arity` values, each text or an integer, as
+ * every Pulse cursor holds (instants as ISO text, names, keys, ids). Anything else was made by
+ * hand, and would reach SQL as a parameter the column cannot be compared with: an internal
+ * error, or a silently wrong page. It is refused like any foreign cursor, and so is a value at
+ * one of the `integers` positions (ids the list turns into numbers) that is not an integer.
+ */
+export function decodeCursor(
+  cursor: string,
+  field: string,
+  arity: number,
+  integers: readonly number[] = [],
+): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity) {
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every(
+        (value, index) =>
+          Number.isSafeInteger(value) || (typeof value === 'string' && !integers.includes(index)),
+      )
+    ) {
       return values;
     }
   } catch {
@@ -54,7 +73,13 @@ export function decodeCursor(cursor: string, field: string, arity: number): unkn
  * silently cut, so a client never mistakes a short page for the end of the list), and no mix
  * of forward and backward arguments.
  */
-export function pageWindow(args: PageArgs, maxSize: number, arity: number): PageWindow {
+export function pageWindow(
+  args: PageArgs,
+  maxSize: number,
+  arity: number,
+  /** Cursor positions that hold integers (see decodeCursor). */
+  integers: readonly number[] = [],
+): PageWindow {
   const backward = args.last != null || args.before != null;
   if (backward && (args.first != null || args.after != null)) {
     throw badInput(
@@ -69,7 +94,7 @@ export function pageWindow(args: PageArgs, maxSize: number, arity: number): Page
   }
   const cursorField = backward ? 'before' : 'after';
   const cursorText = backward ? args.before : args.after;
-  const cursor = cursorText ? decodeCursor(cursorText, cursorField, arity) : null;
+  const cursor = cursorText ? decodeCursor(cursorText, cursorField, arity, integers) : null;
 
   return { size, backward, cursor };
 }

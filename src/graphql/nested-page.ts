@@ -32,7 +32,7 @@ export function loadNestedPage<TRow, TFilter, TResult>(
   /** Turns the page into what the resolver returns. */
   finish: (page: Page<TRow>) => TResult,
 ): Promise<TResult> {
-  const window = pageWindow({ first: spec.first, after: spec.after }, spec.maxPageSize, 2);
+  const window = pageWindow({ first: spec.first, after: spec.after }, spec.maxPageSize, 2, [1]);
   const before = window.cursor
     ? { at: new Date(String(window.cursor[0])), id: Number(window.cursor[1]) }
     : null;

@@ -82,7 +82,7 @@ export class DuplicatesService {
 
   /** A page of candidate pairs, ordered by the lower id, then the higher one. */
   async candidates(pageArgs: PageArgs): Promise<Page<DuplicateCandidate>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const window = pageWindow(pageArgs, this.maxPageSize, 2, [0, 1]);
     const query = this.db
       .createQueryBuilder()
       .select('p.*')

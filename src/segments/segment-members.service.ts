@@ -60,7 +60,7 @@ export class SegmentMembersService {
   ): Promise<Page<Member>> {
     const order = sort ?? { field: 'ENTERED_AT', direction: 'DESC' };
     const key = SORTS[order.field];
-    const window = pageWindow(pageArgs, this.maxPageSize, 2);
+    const window = pageWindow(pageArgs, this.maxPageSize, 2, [1]);
     const join = memberJoin(segmentId, at);
     const conditions = ['t.deleted_at IS NULL'];
     const params = { ...join.params };
@@ -123,7 +123,7 @@ export class SegmentMembersService {
 
   /** A page of a segment's refreshes, newest first. */
   async refreshes(segmentId: number, pageArgs: PageArgs): Promise<Page<SegmentRefreshEntity>> {
-    const window = pageWindow(pageArgs, this.maxPageSize, 1);
+    const window = pageWindow(pageArgs, this.maxPageSize, 1, [0]);
     const base = () =>
       this.db
         .getRepository(SegmentRefreshEntity)

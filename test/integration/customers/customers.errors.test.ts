@@ -26,6 +26,10 @@ const LIST = `query List($filter: CustomerFilter, $orderBy: CustomerOrderBy, $fi
 
 const globalId = (type: string, dbId: number) =>
   Buffer.from(`${type}:${dbId}`, 'utf8').toString('base64url');
+// A cursor built by hand: Pulse's encoding (base64url of a JSON array) around other values.
+const cursorOf = (values: unknown[]) =>
+  Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+const AN_INSTANT = '2026-01-01T00:00:00.000Z';
 
 /** POSTs a raw body to /graphql and returns the status and parsed JSON. */
 async function post(
@@ -276,6 +280,18 @@ describeEachDialect('customers: failing inputs', (pulse) => {
       ['first and last together', 'first', { first: 5, last: 5 }],
       ['an after cursor that is not a cursor', 'after', { after: 'not-a-cursor' }],
       ['a before cursor that is not a cursor', 'before', { before: 'bm9wZQ' }],
+      ['a cursor holding an object', 'after', { after: cursorOf([{ a: 1 }, 1]) }],
+      ['a cursor holding an array', 'before', { before: cursorOf([AN_INSTANT, [1, 2]]) }],
+      ['a cursor holding null', 'after', { after: cursorOf([AN_INSTANT, null]) }],
+      [
+        'a cursor holding an object, sorted by sign-up',
+        'after',
+        {
+          after: cursorOf([AN_INSTANT, { x: 1 }]),
+          orderBy: { field: 'SIGNED_UP_AT', direction: 'ASC' },
+        },
+      ],
+      ['a cursor holding a number beyond 2^53', 'after', { after: cursorOf([AN_INSTANT, 1e300]) }],
       ['an empty text filter', 'filter.text', { filter: { text: '' } }],
       ['a text filter over 100 characters', 'filter.text', { filter: { text: 't'.repeat(101) } }],
       ['a lower-case country filter', 'filter.countries', { filter: { countries: ['gb'] } }],
@@ -284,6 +300,23 @@ describeEachDialect('customers: failing inputs', (pulse) => {
       expectError(await call(LIST, variables), 'BAD_USER_INPUT', field);
     });
   });
+
+  it.each<[string, unknown[]]>([
+    ['an id that is not a number', [AN_INSTANT, 'x']],
+    ['an object', [AN_INSTANT, { a: 1 }]],
+  ])(
+    "rejects a customer's interactions or orders after a cursor holding %s with BAD_USER_INPUT on after",
+    async (_title, values) => {
+      for (const list of ['interactions', 'orders']) {
+        const response = await call(
+          `query($id: ID!, $after: String) {
+             customer(id: $id) { ${list}(first: 2, after: $after) { edges { node { id } } } } }`,
+          { id: existing.id, after: cursorOf(values) },
+        );
+        expectError(response, 'BAD_USER_INPUT', 'after');
+      }
+    },
+  );
 
   describe('ids', () => {
     it.each<[string, string, string, () => string]>([

@@ -20,6 +20,15 @@ describe('pagination', () => {
     );
   });
 
+  it('refuses cursors holding anything but text and integers, as no Pulse cursor does', () => {
+    for (const value of [{ a: 1 }, [1], null, true, 1.5, 1e300, Number.MAX_SAFE_INTEGER + 1]) {
+      expect(() => decodeCursor(encodeCursor(['x', value]), 'after', 2)).toThrow(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }),
+      );
+    }
+    expect(decodeCursor(encodeCursor(['', -3]), 'after', 2)).toEqual(['', -3]);
+  });
+
   it('defaults to 20 items, refuses sizes over the cap, and refuses mixed directions', () => {
     expect(pageWindow({}, 100, 2)).toEqual({ size: 20, backward: false, cursor: null });
     expect(() => pageWindow({ first: 101 }, 100, 2)).toThrow(
