@@ -1,3 +1,4 @@
+import { maskFreeText, maskName } from '../auth/masking';
 import { parseInstant, parseNumber, type SqlFragment } from '../db/dialect';
 import { toGlobalId } from '../graphql/global-id';
 import { describePrediction } from './prediction-condition';
@@ -47,6 +48,11 @@ export interface ExplainNode {
   holds: boolean;
   /** Conditions: what was seen for this customer (null when absent); groups: null. */
   valueSeen: unknown;
+  /**
+   * How `valueSeen` is masked for a role that sees personal data masked, as the customer's own
+   * field is (a city, text in the attributes); null when the value is not personal data.
+   */
+  mask: ((value: unknown) => unknown) | null;
   children: ExplainNode[];
 }
 
@@ -117,7 +123,15 @@ export function explanationOf(
       const holds = all ? children.every((c) => c.holds) : children.some((c) => c.holds);
       const description = `${all ? 'all' : 'any'} of ${children.length} rules`;
 
-      return { path, kind: all ? 'ALL' : 'ANY', description, holds, valueSeen: null, children };
+      return {
+        path,
+        kind: all ? 'ALL' : 'ANY',
+        description,
+        holds,
+        valueSeen: null,
+        mask: null,
+        children,
+      };
     }
     if ('not' in node) {
       const child = build(node.not, `${path}.not`);
@@ -128,6 +142,7 @@ export function explanationOf(
         description: 'not the following rule',
         holds: !child.holds,
         valueSeen: null,
+        mask: null,
         children: [child],
       };
     }
@@ -142,6 +157,7 @@ export function explanationOf(
       description: describeCondition(node),
       holds: Number(row[`h${index}`]) === 1,
       valueSeen: valueSeen(node, seen, now),
+      mask: personalMask(node),
       children: [],
     };
   };
@@ -163,6 +179,20 @@ function forEachCondition(
   } else if (isCondition(node)) {
     visit(node, path);
   }
+}
+
+// The profile values a partner sees masked on the customer: its city, and text in its
+// attributes (numbers and booleans stay). The age stays too, as the birth year does.
+function personalMask(node: ConditionNode): ExplainNode['mask'] {
+  if (!('profile' in node)) {
+    return null;
+  }
+  const { field, type } = node.profile;
+  if (field === 'CITY') {
+    return (value) => (typeof value === 'string' ? maskName(value) : value);
+  }
+
+  return field === 'ATTRIBUTE' && type !== 'NUMBER' && type !== 'BOOLEAN' ? maskFreeText : null;
 }
 
 function valueSeen(node: ConditionNode, seen: Record<string, unknown>, now: Date): unknown {

@@ -74,12 +74,19 @@ export class MembershipExplanation {
 export function toMembershipExplanation(
   root: ExplainNode,
   evaluatedAt: Date,
+  /** Whether the viewer sees personal data masked (a PARTNER). */
+  masked: boolean,
 ): MembershipExplanation {
   const conditions: ConditionExplanation[] = [];
   const visit = (node: ExplainNode, depth: number): void => {
-    const { children, ...fields } = node;
+    const { children, mask, valueSeen, ...fields } = node;
+    const seen = masked && mask && valueSeen !== null ? mask(valueSeen) : valueSeen;
     conditions.push(
-      Object.assign(new ConditionExplanation(), { ...fields, depth }) as ConditionExplanation,
+      Object.assign(new ConditionExplanation(), {
+        ...fields,
+        valueSeen: seen,
+        depth,
+      }) as ConditionExplanation,
     );
     children.forEach((child) => visit(child, depth + 1));
   };

@@ -15,6 +15,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import { masksPersonalData } from '../auth/masking';
 import { READERS, WRITERS } from '../auth/principal';
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
@@ -155,13 +156,18 @@ export class SegmentResolver {
   async explainMembership(
     @Arg('segmentId', () => ID, { description: 'The segment.' }) segmentId: string,
     @Arg('customerId', () => ID, { description: 'The customer.' }) customerId: string,
+    @Ctx() ctx: PulseContext,
   ): Promise<MembershipExplanation> {
     const explained = await this.services.segments.explain(
       fromGlobalId(segmentId, 'Segment', 'segmentId'),
       fromGlobalId(customerId, 'Customer', 'customerId'),
     );
 
-    return toMembershipExplanation(explained.root, explained.evaluatedAt);
+    return toMembershipExplanation(
+      explained.root,
+      explained.evaluatedAt,
+      masksPersonalData(ctx.principal?.role),
+    );
   }
 
   @Authorized(WRITERS)

@@ -1,3 +1,4 @@
+import { Role } from '../../../src/auth/principal';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
 import { createCustomers, unique } from '../support/factories';
@@ -107,6 +108,36 @@ describeEachDialect('explainMembership', (pulse) => {
       { path: 'definition.all[2]', holds: true, valueSeen: null },
       { path: 'definition.all[2].not', holds: false, valueSeen: null },
     ]);
+  });
+
+  it('masks the personal values a PARTNER sees, as on the customer itself', async () => {
+    const [person] = await createCustomers(pulse(), 1, () => ({
+      city: 'Manchester',
+      attributes: { tier: 'Gold', visits: 3 },
+    }));
+    const rule = (field: string, extra: Record<string, unknown> = {}) => ({
+      profile: { field, operator: 'IS_SET', ...extra },
+    });
+    const personal = await createSegment(pulse(), {
+      kind: 'RULE',
+      definition: {
+        all: [
+          rule('CITY'),
+          rule('ATTRIBUTE', { path: 'tier', type: 'STRING' }),
+          rule('ATTRIBUTE', { path: 'visits', type: 'NUMBER' }),
+        ],
+      },
+    });
+    const seenBy = async (role: Role) => {
+      const response = await pulse().query<{
+        explainMembership: { conditions: Array<{ valueSeen: unknown }> };
+      }>(EXPLAIN, { segmentId: personal.id, customerId: person.id }, { role });
+
+      return response.data?.explainMembership.conditions.map((c) => c.valueSeen);
+    };
+    expect(await seenBy(Role.ANALYST)).toEqual([null, 'Manchester', 'Gold', 3]);
+    // City as Customer.city shows it (initials), text in attributes as `***`, numbers as they are.
+    expect(await seenBy(Role.PARTNER)).toEqual([null, 'M***', '***', 3]);
   });
 
   it('runs as many statements for a three-condition rule as for a one-condition rule', async () => {
