@@ -74,7 +74,8 @@ export class OrderService {
    * is not stored again: if only its status differs, the status is updated (orders move from
    * PLACED to PAID to REFUNDED); otherwise it counts as a duplicate.
    */
-  async ingest(rows: OrderData[], field = 'input.orders'): Promise<OrderIngestResult> {
+  async ingest(given: OrderData[], field = 'input.orders'): Promise<OrderIngestResult> {
+    const rows = given.map(inCents);
     const amounts = rows.map((row, index) => orderAmount(row, `${field}[${index}]`));
 
     const result = await inTransaction(this.db, async (tx) => {
@@ -237,6 +238,24 @@ export class OrderService {
   }
 }
 
+/**
+ * Money rounded to whole cents, half up, as MySQL's DECIMAL(12,2) stores the decimal the client
+ * wrote (1.005 → 1.01, though the nearest double lies just below 1.005). Rounding before the
+ * write makes SQLite, which would keep 1.005, store the same, and an order's default amount the
+ * sum of the lines as stored.
+ */
+function cents(value: number): number {
+  return Math.round(Number((value * 100).toPrecision(15))) / 100;
+}
+
+function inCents(row: OrderData): OrderData {
+  return {
+    ...row,
+    amount: row.amount == null ? row.amount : cents(row.amount),
+    lines: row.lines?.map((line) => ({ ...line, unitPrice: cents(line.unitPrice) })),
+  };
+}
+
 /** The order's amount: as given, or the sum of its lines; one of the two is required. */
 function orderAmount(row: OrderData, path: string): number {
   if (row.amount != null) {
@@ -246,7 +265,5 @@ function orderAmount(row: OrderData, path: string): number {
     throw badInput('Give an amount or at least one line', `${path}.amount`);
   }
 
-  return (
-    Math.round(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100
-  );
+  return cents(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0));
 }

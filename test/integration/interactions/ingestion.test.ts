@@ -592,6 +592,34 @@ describeEachDialect('ingestion', (pulse) => {
       expect(stored.edges[0].node.lines).toHaveLength(1);
     });
 
+    it('stores amounts and unit prices in whole cents, rounded half up, on both databases', async () => {
+      const [customer] = await createCustomers(pulse(), 1);
+      // DECIMAL(12,2) rounds 1.005 to 1.01 on MySQL; SQLite kept 1.005, so figures differed.
+      const lines = [{ productId: 'p', productName: 'P', quantity: 3, unitPrice: 0.335 }];
+      const given = order(customer.id, { status: 'PAID', amount: 1.005, lines });
+      const summed = order(customer.id, {
+        status: 'PAID',
+        orderedAt: '2025-03-02T09:30:00Z',
+        lines,
+      });
+      expect((await ingestOrders([given, summed])).errors).toBeUndefined();
+      const stored = (await orders(pulse(), customer.id)).edges.map(({ node }) => node);
+      expect(stored.map((node) => [node.clientOrderId, node.amount])).toEqual([
+        // The amount of an order without one is the sum of its stored lines: 3 × 0.34.
+        [summed.clientOrderId, 1.02],
+        [given.clientOrderId, 1.01],
+      ]);
+      expect(stored[0].lines).toMatchObject([{ unitPrice: 0.34, lineTotal: 1.02 }]);
+      const summary = await pulse().query<{ customer: { summary: Record<string, unknown> } }>(
+        SUMMARY,
+        { id: customer.id },
+      );
+      expect(summary.data!.customer.summary).toMatchObject({
+        totalSpent: 2.03,
+        topCategories: [{ category: 'uncategorised', spent: 2.04, quantity: 6 }],
+      });
+    });
+
     describe('failing batches store nothing', () => {
       type Rows = (customer: { id: string; externalId: string }) => OrderRow[];
       const line = { productId: 'p', productName: 'P', quantity: 1, unitPrice: 1 };
