@@ -43,6 +43,9 @@ export interface OrderIngestResult {
 
 export const MAX_INGEST_ORDERS = 5000;
 
+/** The largest amount a DECIMAL(12,2) column holds. */
+const MAX_AMOUNT = 9_999_999_999.99;
+
 /** Columns of raw multi-row inserts into `orders` and `order_lines` (shared with the seeder). */
 export const ORDER_COLUMNS = [
   'customer_id',
@@ -265,5 +268,15 @@ function orderAmount(row: OrderData, path: string): number {
     throw badInput('Give an amount or at least one line', `${path}.amount`);
   }
 
-  return cents(row.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0));
+  const sum = cents(row.lines.reduce((total, line) => total + line.quantity * line.unitPrice, 0));
+  // Quantities and unit prices are each within bounds, their products and sum need not be: MySQL
+  // would refuse such an amount as out of range (an internal error) where SQLite stored it.
+  if (sum > MAX_AMOUNT) {
+    throw badInput(
+      `The lines add up to ${sum}, more than the largest amount, ${MAX_AMOUNT}`,
+      `${path}.amount`,
+    );
+  }
+
+  return sum;
 }

@@ -669,6 +669,14 @@ describeEachDialect('ingestion', (pulse) => {
           'input.orders[0].clientOrderId',
           (c) => [order(c.id, { clientOrderId: '' })],
         ],
+        [
+          'lines adding up to more than the largest amount, 9,999,999,999.99',
+          'input.orders[1].amount',
+          (c) => [
+            order(c.id),
+            order(c.id, { lines: [{ ...line, quantity: 1_000_000, unitPrice: 10_000 }] }),
+          ],
+        ],
         ['an empty batch', 'input.orders', () => []],
         [
           '5,001 orders',
