@@ -126,6 +126,10 @@ export class OrderService {
             'UPDATE orders SET status = ?, updated_at = ? WHERE client_order_id = ?',
             [row.status, now, row.clientOrderId],
           );
+          // A later copy in this call meets the new status: the same status again is a
+          // duplicate. Left to the UPDATE's count, SQLite (rows matched) counted it as an
+          // update and MySQL (rows changed) as a duplicate.
+          known.set(row.clientOrderId, row.status);
         }
       }
 

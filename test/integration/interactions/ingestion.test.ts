@@ -620,6 +620,19 @@ describeEachDialect('ingestion', (pulse) => {
       });
     });
 
+    it('counts a known order repeated with the same new status in one batch as one update and one duplicate', async () => {
+      const [customer] = await createCustomers(pulse(), 1);
+      const sent = order(customer.id);
+      await ingestOrders([sent]);
+      const resent = await ingestOrders([
+        { ...sent, status: 'PAID' },
+        { ...sent, status: 'PAID' },
+      ]);
+      expect(resent.data).toEqual({
+        ingestOrders: { accepted: 0, duplicates: 1, statusUpdated: 1 },
+      });
+    });
+
     describe('failing batches store nothing', () => {
       type Rows = (customer: { id: string; externalId: string }) => OrderRow[];
       const line = { productId: 'p', productName: 'P', quantity: 1, unitPrice: 1 };
