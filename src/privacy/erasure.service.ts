@@ -6,6 +6,7 @@ import { inTransaction } from '../db/transaction';
 import { notFound } from '../errors';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { OrderEntity } from '../orders/order.entity';
+import { CustomerMergeEntity } from '../quality/customer-merge.entity';
 import { AuditAction, type Actor } from './audit-record';
 import type { AuditService } from './audit.service';
 
@@ -74,6 +75,15 @@ export class ErasureService {
         .execute();
       if (!cleared.affected) {
         throw notFound(`Customer ${customerId}`, field);
+      }
+      // Customers merged into this one left their external ids behind as redirects: the same
+      // person's ids in the source system. The redirects stay, under ids of Pulse's own.
+      const merges = tx.getRepository(CustomerMergeEntity);
+      for (const merge of await merges.findBy({ survivorId: customerId })) {
+        await merges.update(
+          { mergedCustomerId: merge.mergedCustomerId },
+          { mergedExternalId: `erased-${randomUUID()}` },
+        );
       }
       const properties = await tx
         .createQueryBuilder()

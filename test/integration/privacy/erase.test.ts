@@ -139,6 +139,37 @@ describeEachDialect('eraseCustomer', (pulse) => {
     );
   });
 
+  it('leaves no external id of a customer merged into the erased one', async () => {
+    const person = await createPersonWithHistory(pulse(), 1);
+    const duplicate = await createPersonWithHistory(pulse(), 1);
+    const merged = await pulse().query(
+      `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { mergedIds } }`,
+      { input: { survivorId: person.id, duplicateIds: [duplicate.id] } },
+    );
+    expect(merged.errors).toBeUndefined();
+
+    expect(
+      (await pulse().query(ERASE, { input: { customerId: person.id } })).errors,
+    ).toBeUndefined();
+
+    // The redirect stays (the merged global id still leads to the anonymous row), but not the
+    // source system's id of the person.
+    const redirects: Array<{ merged_customer_id: unknown; merged_external_id: string }> =
+      await pulse().app.db.query(
+        'SELECT merged_customer_id, merged_external_id FROM customer_merges WHERE survivor_id = ?',
+        [fromGlobalId(person.id, 'Customer', 'id')],
+      );
+    expect(redirects.map((row) => Number(row.merged_customer_id))).toEqual([
+      fromGlobalId(duplicate.id, 'Customer', 'id'),
+    ]);
+    expect(redirects[0].merged_external_id).toMatch(/^erased-/);
+    const found = await pulse().query<{ customerByExternalId: unknown }>(
+      `query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }`,
+      { externalId: duplicate.externalId },
+    );
+    expect(found.data!.customerByExternalId).toBeNull();
+  });
+
   it('creates a new customer when the old external id is imported again', async () => {
     const person = await createPersonWithHistory(pulse(), 1);
     expect(
