@@ -3,7 +3,7 @@ import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { MIGRATIONS } from '../../migrations';
 import { unitHash } from '../experiments/assignment';
-import { SQLITE_REGEXP, SQLITE_UNIT_HASH } from './dialect';
+import { SQLITE_LOWER, SQLITE_REGEXP, SQLITE_UNIT_HASH } from './dialect';
 import { ENTITIES } from './entities';
 import { SqlTimingSubscriber } from './sql-log';
 
@@ -40,6 +40,10 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
         // MySQL assigns experiment variants with SHA2 in SQL; SQLite has no SHA-256 of its own.
         db.function(SQLITE_UNIT_HASH, { deterministic: true }, (salt, purpose, id) =>
           unitHash(String(salt), String(purpose), Number(id)),
+        );
+        // Lower case beyond A–Z, as MySQL's LOWER (see caselessText in dialect.ts).
+        db.function(SQLITE_LOWER, { deterministic: true }, (value) =>
+          value === null ? null : String(value).toLowerCase(),
         );
         // Data quality rules (src/quality/quality-rules.ts) match patterns like MySQL's REGEXP;
         // a statement uses few patterns over many rows, so each is compiled once.

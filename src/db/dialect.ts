@@ -274,6 +274,18 @@ export function exactText(db: HasConnection, expr: string): string {
   return dialectOf(db) === 'mysql' ? `CAST(${expr} AS BINARY)` : expr;
 }
 
+/** Name of SQLite's Unicode lower-casing function (registered in data-source.ts). */
+export const SQLITE_LOWER = 'pulse_lower';
+
+/**
+ * A text expression lower-cased in every script and then compared byte for byte, alike on both
+ * dialects: SQLite's LOWER folds A–Z alone (`MÜLLER` stays `mÜller`), while MySQL's collation
+ * also equates accented letters (`René` = `Rene`).
+ */
+export function caselessText(db: HasConnection, expr: string): string {
+  return dialectOf(db) === 'mysql' ? `CAST(LOWER(${expr}) AS BINARY)` : `${SQLITE_LOWER}(${expr})`;
+}
+
 /** The newest rows of each parent: see newestPerParentSql. */
 export interface NewestPerParentQuery {
   /** Columns to read, written against alias `v`. */

@@ -101,6 +101,20 @@ describeEachDialect('customerDuplicates', (pulse) => {
     ]);
   });
 
+  it('compares names and cities without case beyond A–Z, and without equating accented letters, on both databases', async () => {
+    const name = unique('Umlaut');
+    const { ids, pairs } = await scenario([
+      { name: `${name} Müller`, city: 'Köln' },
+      { name: `${name} MÜLLER`, city: 'KÖLN' },
+      { name: `${name} René`, city: 'Lyon' },
+      { name: `${name} Rene`, city: 'Lyon' },
+    ]);
+
+    expect((await pairs()).map((p) => [p.customerAId, p.customerBId, p.rules])).toEqual([
+      [ids[0], ids[1], ['NAME_AND_CITY']],
+    ]);
+  });
+
   it('lists a pair once with every rule that matched and the combined confidence', async () => {
     const name = unique('Both Rules');
     const shared = phone();
