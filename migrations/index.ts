@@ -19,6 +19,7 @@ import { OrderSegmentMembersByEntry1796000400000 } from './1796000400000-OrderSe
 import { UniqueAlertRuleNames1796000500000 } from './1796000500000-UniqueAlertRuleNames';
 import { ExactExternalIds1796000600000 } from './1796000600000-ExactExternalIds';
 import { CaselessNamesOnSqlite1796000700000 } from './1796000700000-CaselessNamesOnSqlite';
+import { ExactEmails1796000830000 } from './1796000830000-ExactEmails';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   UniqueAlertRuleNames1796000500000,
   ExactExternalIds1796000600000,
   CaselessNamesOnSqlite1796000700000,
+  ExactEmails1796000830000,
 ];

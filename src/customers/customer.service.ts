@@ -419,8 +419,10 @@ export class CustomerService {
       return { conditions, params };
     }
     if (filter.text) {
-      where("(t.name LIKE :text ESCAPE '!' OR t.email LIKE :text ESCAPE '!')", {
+      // Emails compare exactly (migration ExactEmails) and are stored lower-cased.
+      where("(t.name LIKE :text ESCAPE '!' OR t.email LIKE :emailText ESCAPE '!')", {
         text: containsPattern(filter.text),
+        emailText: containsPattern(filter.text.toLowerCase()),
       });
     }
     if (filter.countries?.length) {

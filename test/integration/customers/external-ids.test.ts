@@ -116,3 +116,22 @@ describeEachDialect('external ids', (pulse) => {
     }
   });
 });
+
+// Emails are stored lower-cased; beyond case, addresses that differ in one letter are different
+// mailboxes, though MySQL's default collation equates accented letters with plain ones.
+describeEachDialect('emails', (pulse) => {
+  it('are different customers when they differ only in an accent', async () => {
+    const base = unique('mail');
+    const response = await pulse().query<Upserted>(UPSERT, {
+      input: {
+        customers: [
+          { externalId: `${base}-1`, email: `rené-${base}@example.com` },
+          { externalId: `${base}-2`, email: `rene-${base}@example.com` },
+        ],
+      },
+    });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.upsertCustomers.created).toBe(2);
+  });
+});
