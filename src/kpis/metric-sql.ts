@@ -190,7 +190,8 @@ function customerScope(q: Query, scope: KpiScope, customer: string): void {
     );
   }
   if (scope.country !== undefined) {
-    q.add(' AND c.country = ?', [scope.country]);
+    // Countries are stored as upper-case codes; MySQL's collation would match "gb" anyway.
+    q.add(' AND c.country = ?', [scope.country.toUpperCase()]);
   }
 }
 
@@ -364,11 +365,15 @@ function rowCondition(q: Query, filter: RowFilter): void {
   if (filter.channel !== undefined) {
     parts.push(() => q.add('x.channel = ?', [filter.channel]));
   }
+  // Types are stored in lower_snake_case and statuses in upper case. MySQL's collation ignores
+  // case, SQLite's `=` does not: the texts are put in the stored case, so both dialects agree.
   if (filter.types) {
-    parts.push(list('x.type', filter.types));
+    const types = filter.types.map((type) => type.toLowerCase());
+    parts.push(list('x.type', types));
   }
   if (filter.statuses) {
-    parts.push(list('x.status', filter.statuses));
+    const statuses = filter.statuses.map((status) => status.toUpperCase());
+    parts.push(list('x.status', statuses));
   }
   if (filter.property) {
     const { path, equals } = filter.property;
