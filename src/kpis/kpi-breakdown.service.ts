@@ -14,7 +14,7 @@ import { KpiEntity } from './kpi.entity';
 import type { KpiValuesService, MetricRow } from './kpi-values.service';
 import type { Dimension } from './metric-sql';
 import { hasDenominator, type Metric, valueOf } from './metrics';
-import { type PeriodSpan, periodsBetween } from './periods';
+import { periodAYearBefore, type PeriodSpan, periodsBetween } from './periods';
 
 /** What a change is measured against. */
 export type ChangeBase = 'PREVIOUS_PERIOD' | 'SAME_PERIOD_LAST_YEAR';
@@ -231,17 +231,13 @@ export class KpiBreakdownService {
     return periodsBetween(at, new Date(at.getTime() + 1), kpi.granularity, this.timeZone, 1)[0];
   }
 
-  /** Like Kpi.compare: the period before, or the period holding `at` a year earlier. */
+  /** Like Kpi.compare: the period before, or the period holding the day of `at` a year earlier. */
   private baseOf(kpi: KpiEntity, at: Date, span: PeriodSpan, against: ChangeBase): PeriodSpan {
     switch (against) {
       case 'PREVIOUS_PERIOD':
         return this.spanAt(kpi, new Date(span.start.getTime() - 1));
-      case 'SAME_PERIOD_LAST_YEAR': {
-        const yearBefore = new Date(at);
-        yearBefore.setUTCFullYear(at.getUTCFullYear() - 1);
-
-        return this.spanAt(kpi, yearBefore);
-      }
+      case 'SAME_PERIOD_LAST_YEAR':
+        return periodAYearBefore(at, kpi.granularity, this.timeZone);
       default:
         return unreachable(against);
     }

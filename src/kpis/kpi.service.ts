@@ -11,7 +11,7 @@ import { SegmentEntity } from '../segments/segment.entity';
 import { KpiValueEntity } from './kpi-value.entity';
 import { KpiEntity, type TargetDirection } from './kpi.entity';
 import { type KpiScope, type Metric, validateMetric } from './metrics';
-import { type Period, type PeriodSpan, periodsBetween } from './periods';
+import { type Period, periodAYearBefore, type PeriodSpan, periodsBetween } from './periods';
 import { DAY_MS } from '../time';
 
 /** Fields of a new KPI. */
@@ -250,7 +250,7 @@ export class KpiService {
 
   /**
    * For each KPI, its stored values of the period containing `at` and of the period it is
-   * compared with (the one before, or the one containing the same instant a year earlier).
+   * compared with (the one before, or the one containing the same calendar day a year earlier).
    */
   async compare(
     kpiIds: readonly number[],
@@ -261,20 +261,12 @@ export class KpiService {
     const pairs = new Map(
       kpis.map((kpi) => {
         const current = this.periodAt(kpi.granularity, at);
-        const baseAt =
+        const base =
           against === 'PREVIOUS_PERIOD'
-            ? new Date(current.start.getTime() - 1)
-            : new Date(
-                Date.UTC(
-                  at.getUTCFullYear() - 1,
-                  at.getUTCMonth(),
-                  at.getUTCDate(),
-                  at.getUTCHours(),
-                  at.getUTCMinutes(),
-                ),
-              );
+            ? this.periodAt(kpi.granularity, new Date(current.start.getTime() - 1))
+            : periodAYearBefore(at, kpi.granularity, this.timeZone);
 
-        return [kpi.id, { current, base: this.periodAt(kpi.granularity, baseAt) }];
+        return [kpi.id, { current, base }];
       }),
     );
     const starts = [...pairs.values()].flatMap((p) => [p.current.start, p.base.start]);

@@ -122,7 +122,8 @@ registerEnumType(KpiComparisonBase, {
   valuesConfig: {
     PREVIOUS_PERIOD: { description: 'The period just before.' },
     SAME_PERIOD_LAST_YEAR: {
-      description: 'The period containing the same instant a year earlier.',
+      description:
+        'The period containing the same calendar day a year earlier, in the reporting time zone (28 February for 29 February).',
     },
   },
 });

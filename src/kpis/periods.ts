@@ -51,6 +51,23 @@ export function periodsBetween(
   return spans;
 }
 
+/**
+ * The period that holds the calendar day a year before the day of `at`, both read in `timeZone`
+ * ("same period last year"). The date moves by a year, not the instant: 29 February becomes the
+ * 28th, never 1 March (a February compared with a March), and a day whose UTC offset differed a
+ * year earlier (summer time) stays the same day.
+ */
+export function periodAYearBefore(at: Date, period: Period, timeZone: string): PeriodSpan {
+  const { year, month, day } = wallDateOf(at, timeZone);
+  const lastDay = new Date(Date.UTC(year - 1, month, 0)).getUTCDate();
+  const wall = periodStartDate({ year: year - 1, month, day: Math.min(day, lastDay) }, period);
+
+  return {
+    start: midnightIn(wall, timeZone),
+    end: midnightIn(nextPeriodDate(wall, period), timeZone),
+  };
+}
+
 function periodStartDate({ year, month, day }: WallDate, period: Period): WallDate {
   switch (period) {
     case 'DAY':

@@ -170,4 +170,37 @@ describeEachDialect('KPI series, compare, board and kpiUpdated', (pulse) => {
     expect(await other.results).toEqual([]);
     await client.dispose();
   });
+  it('compares 29 February with February of the year before, in compare and explainChange', async () => {
+    await addOrders(pulse(), customerId, [
+      ['2027-02-10T10:00:00Z', 11, 'PAID'],
+      ['2027-03-10T10:00:00Z', 33, 'PAID'],
+      ['2028-02-20T10:00:00Z', 22, 'PAID'],
+    ]);
+    const id = await createKpi(pulse(), {
+      key: 'revenue_leap',
+      metric: 'REVENUE',
+      granularity: 'MONTH',
+    });
+    await pulse().app.services.kpiEvaluation.evaluate(new Date('2028-03-10T00:00:00Z'), {
+      kpiIds: [fromGlobalId(id, 'Kpi', 'id')],
+    });
+    const response = await pulse().query(
+      `query Leap($id: ID!) { kpi(id: $id) {
+        compare(period: "2028-02-29T12:00:00Z", against: SAME_PERIOD_LAST_YEAR) {
+          current { periodStart value } base { periodStart value } }
+        explainChange(period: "2028-02-29T12:00:00Z", against: SAME_PERIOD_LAST_YEAR, by: COUNTRY) {
+          fromValue toValue }
+      } }`,
+      { id },
+    );
+    expect(response.data).toEqual({
+      kpi: {
+        compare: {
+          current: { periodStart: '2028-02-01T00:00:00.000Z', value: 22 },
+          base: { periodStart: '2027-02-01T00:00:00.000Z', value: 11 },
+        },
+        explainChange: { fromValue: 11, toValue: 22 },
+      },
+    });
+  });
 });

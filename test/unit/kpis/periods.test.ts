@@ -1,4 +1,9 @@
-import { isTimeZone, periodsBetween } from '../../../src/kpis/periods';
+import {
+  isTimeZone,
+  type Period,
+  periodAYearBefore,
+  periodsBetween,
+} from '../../../src/kpis/periods';
 
 const iso = (spans: Array<{ start: Date; end: Date }>) =>
   spans.map((span) => [span.start.toISOString(), span.end.toISOString()]);
@@ -118,5 +123,37 @@ describe('isTimeZone', () => {
     expect([isTimeZone('UTC'), isTimeZone('America/New_York'), isTimeZone('Mars/Olympus')]).toEqual(
       [true, true, false],
     );
+  });
+});
+
+describe('periodAYearBefore', () => {
+  const span = (at: string, period: Period, timeZone = 'UTC') =>
+    iso([periodAYearBefore(new Date(at), period, timeZone)]);
+
+  it('compares February of a leap year with February, not March, of the year before', () => {
+    expect(span('2028-02-29T12:00:00Z', 'MONTH')).toEqual([
+      ['2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z'],
+    ]);
+    expect(span('2028-02-29T12:00:00Z', 'DAY')).toEqual([
+      ['2027-02-28T00:00:00.000Z', '2027-03-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('moves the local date, so a day whose offset changed since stays that day', () => {
+    // 25 October 2026, 23:30 in London (GMT); a year earlier that UTC instant was already the
+    // 26th there (BST), but the same period last year is the 25th.
+    expect(span('2026-10-25T23:30:00Z', 'DAY', 'Europe/London')).toEqual([
+      ['2025-10-24T23:00:00.000Z', '2025-10-25T23:00:00.000Z'],
+    ]);
+  });
+
+  it('gives the week and quarter holding that day', () => {
+    // 10 March 2025 is a Monday.
+    expect(span('2026-03-10T08:00:00Z', 'WEEK')).toEqual([
+      ['2025-03-10T00:00:00.000Z', '2025-03-17T00:00:00.000Z'],
+    ]);
+    expect(span('2026-03-10T08:00:00Z', 'QUARTER', 'Europe/Paris')).toEqual([
+      ['2024-12-31T23:00:00.000Z', '2025-03-31T22:00:00.000Z'],
+    ]);
   });
 });
