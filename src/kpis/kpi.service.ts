@@ -324,6 +324,19 @@ export class KpiService {
 
   /** The definition's columns, after the checks that need more than the input's shape. */
   private async checked(tx: EntityManager, data: KpiData) {
+    // GraphQL lets an optional input field be sent as null; these fields have no empty value
+    // (leaving one out keeps its default or stored value), and NULL would fail as a column.
+    for (const field of [
+      'name',
+      'metric',
+      'granularity',
+      'targetDirection',
+      'tolerance',
+    ] as const) {
+      if ((data[field] as unknown) === null) {
+        throw badInput(`${field} cannot be null; leave it out to keep it`, `input.${field}`);
+      }
+    }
     const scope = stripUndefined(data.scope ?? {}) as KpiScope;
     const metricConfig = validateMetric(data.metric, data.metricConfig, scope);
     if (

@@ -89,6 +89,11 @@ describeEachDialect('KPI errors', (pulse) => {
       { metric: 'ACTIVE_CUSTOMERS', scope: { segmentId: 'U2VnbWVudDo5OTk5OQ' } },
       'input.scope.segmentId',
     ],
+    ['a null metric', { metric: null }, 'input.metric'],
+    ['a null granularity', { granularity: null }, 'input.granularity'],
+    ['a null target direction', { targetDirection: null }, 'input.targetDirection'],
+    ['a null tolerance', { tolerance: null }, 'input.tolerance'],
+    ['a null name', { name: null }, 'input.name'],
   ])('rejects %s with BAD_USER_INPUT naming the field', async (_title, patch, field) => {
     const response = await pulse().query(CREATE, { input: { key: 'errors_new', ...patch } });
     expectError(response, 'BAD_USER_INPUT', field);
