@@ -122,6 +122,18 @@ export class AlertRuleService {
     changes: AlertRuleChanges,
     now = new Date(),
   ): Promise<AlertRuleEntity> {
+    // GraphQL lets an optional input field be sent as null; these fields have no empty value
+    // (leaving one out keeps it), and NULL would fail as a column. webhookUrl: null removes it.
+    for (const [key, field] of [
+      ['name', 'name'],
+      ['severity', 'severity'],
+      ['forCount', 'for'],
+      ['hysteresis', 'hysteresis'],
+    ] as const) {
+      if ((changes[key] as unknown) === null) {
+        throw badInput(`${field} cannot be null; leave it out to keep it`, `input.${field}`);
+      }
+    }
     const condition = changes.condition && parseCondition(changes.condition, 'input.condition');
     checkWebhook(changes.webhookUrl, 'input.webhookUrl');
     const set: Partial<AlertRuleEntity> = { updatedAt: now };

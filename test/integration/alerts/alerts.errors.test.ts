@@ -137,6 +137,17 @@ describeEachDialect('alert rule errors', (pulse) => {
     expectError(await pulse().query(mutation, { input: input() }), code, field);
   });
 
+  it.each(['name', 'severity', 'for', 'hysteresis'])(
+    'refuses an update setting %s to null with BAD_USER_INPUT, changing nothing',
+    async (key) => {
+      const response = await pulse().query(UPDATE, {
+        input: { id: rule.id, version: 1, [key]: null },
+      });
+      expectError(response, 'BAD_USER_INPUT', `input.${key}`);
+      expect((await ruleNamesOf(kpi.dbId))[0]).toEqual({ name: rule.name, version: 1 });
+    },
+  );
+
   it('refuses a name taken on the KPI, in any case, with CONFLICT, on create and on rename, writing nothing', async () => {
     const input = { kpiId: kpi.id, severity: 'INFO', condition: threshold };
     const other = await createRule(pulse(), { ...input, name: 'Other rule' });
