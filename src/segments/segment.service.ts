@@ -173,6 +173,10 @@ export class SegmentService {
         updatedAt: now,
         definition: definition as Record<string, unknown> | null,
       };
+      if (changes.name === null) {
+        // GraphQL lets the optional field be sent as null; a segment always has a name.
+        throw badInput('name cannot be null; leave it out to keep it', 'input.name');
+      }
       if (changes.name !== undefined) {
         set.name = changes.name;
       }

@@ -96,6 +96,13 @@ describeEachDialect('segment errors', (pulse) => {
     );
   });
 
+  it('refuses an update setting the name to null with BAD_USER_INPUT', async () => {
+    const response = await pulse().query(UPDATE, {
+      input: { id: rule.id, version: rule.version, name: null },
+    });
+    expectError(response, 'BAD_USER_INPUT', 'input.name');
+  });
+
   it('refuses to update an unknown segment with NOT_FOUND', async () => {
     expectError(
       await pulse().query(UPDATE, { input: { id: unknownSegment, version: 1, name: 'x' } }),
