@@ -220,11 +220,15 @@ export class SegmentRefreshService {
             changedIds.push(...targets);
           }
         }
+        // Live members only, as a refresh counts them: a customer deleted since the last refresh
+        // keeps a membership row until the next one.
         const size = parseNumber(
           (
-            await tx.query('SELECT COUNT(*) AS n FROM segment_memberships WHERE segment_id = ?', [
-              segmentId,
-            ])
+            await tx.query(
+              'SELECT COUNT(*) AS n FROM segment_memberships m JOIN customers c ON c.id = m.customer_id ' +
+                'WHERE m.segment_id = ? AND c.deleted_at IS NULL',
+              [segmentId],
+            )
           )[0].n,
         ) as number;
         await tx.getRepository(SegmentEntity).update({ id: segmentId }, { size });

@@ -176,6 +176,29 @@ describeEachDialect('segments', (pulse) => {
     expect(await refresh(pulse(), segment.id)).toEqual({ entered: 0, left: 1, size: 1 });
   });
 
+  it('counts only live members in the size a STATIC change reports, as members and refreshes do', async () => {
+    const [a, b, c] = await createCustomers(pulse(), 3, () => ({ country: 'NL' }));
+    const segment = await createSegment(pulse(), {
+      kind: 'STATIC',
+      externalIds: [a.externalId, b.externalId],
+    });
+    await pulse().query(
+      `mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { deletedId } }`,
+      { input: { id: b.id } },
+    );
+    const added = await pulse().query<{ addSegmentMembers: unknown }>(CHANGE_MEMBERS('add'), {
+      input: { id: segment.id, externalIds: [c.externalId] },
+    });
+    expect(added.data!.addSegmentMembers).toEqual({
+      changed: 1,
+      unknownExternalIds: [],
+      segment: { size: 2 },
+    });
+    const members = await pulse().query<Members>(MEMBERS, { id: segment.id });
+    expect(members.data!.segment.size).toBe(2);
+    expect(members.data!.segment.members.totalCount).toBe(2);
+  });
+
   it('resolves a segment by its global id through node(id)', async () => {
     const segment = await createSegment(pulse(), { name: 'by-node', kind: 'STATIC' });
     const response = await pulse().query<{ node: unknown }>(
