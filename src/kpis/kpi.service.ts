@@ -96,7 +96,7 @@ export class KpiService {
     };
 
     return inTransaction(this.db, async (tx) => {
-      const definition = await this.checked(tx, data);
+      const definition = await this.checked(tx, data, true);
       const row = tx.getRepository(KpiEntity).create({
         ...definition,
         key: data.key,
@@ -136,7 +136,7 @@ export class KpiService {
       if (changes.metric !== undefined && changes.metricConfig === undefined) {
         merged.metricConfig = null;
       }
-      const definition = await this.checked(tx, merged);
+      const definition = await this.checked(tx, merged, changes.targets !== undefined);
       const result = await tx
         .createQueryBuilder()
         .update(KpiEntity)
@@ -305,6 +305,29 @@ export class KpiService {
     return periodsBetween(at, new Date(at.getTime() + 1), granularity, this.timeZone, 1)[0];
   }
 
+  /**
+   * A target applies to the period that starts exactly at its periodStart (see targetFor): one
+   * that starts no period of the granularity in the reporting time zone, or repeats one, would be
+   * stored and never used.
+   */
+  private checkTargets(targets: Array<{ periodStart: Date }>, granularity: Period): void {
+    const seen = new Set<number>();
+    targets.forEach(({ periodStart }, i) => {
+      const field = `input.targets[${i}].periodStart`;
+      const start = this.periodAt(granularity, periodStart).start;
+      if (start.getTime() !== periodStart.getTime()) {
+        throw badInput(
+          `${periodStart.toISOString()} does not start a ${granularity} in ${this.timeZone}; that period starts at ${start.toISOString()}`,
+          field,
+        );
+      }
+      if (seen.has(start.getTime())) {
+        throw badInput(`Another target is for the period starting ${start.toISOString()}`, field);
+      }
+      seen.add(start.getTime());
+    });
+  }
+
   private async current(tx: EntityManager, id: number, version: number): Promise<KpiEntity> {
     const current = await tx.getRepository(KpiEntity).findOneBy({ id });
     if (!current) {
@@ -323,7 +346,7 @@ export class KpiService {
   }
 
   /** The definition's columns, after the checks that need more than the input's shape. */
-  private async checked(tx: EntityManager, data: KpiData) {
+  private async checked(tx: EntityManager, data: KpiData, targetsGiven: boolean) {
     // GraphQL lets an optional input field be sent as null; these fields have no empty value
     // (leaving one out keeps its default or stored value), and NULL would fail as a column.
     for (const field of [
@@ -336,6 +359,9 @@ export class KpiService {
       if ((data[field] as unknown) === null) {
         throw badInput(`${field} cannot be null; leave it out to keep it`, `input.${field}`);
       }
+    }
+    if (targetsGiven) {
+      this.checkTargets(data.targets ?? [], data.granularity);
     }
     const scope = stripUndefined(data.scope ?? {}) as KpiScope;
     const metricConfig = validateMetric(data.metric, data.metricConfig, scope);

@@ -89,6 +89,28 @@ describeEachDialect('KPI errors', (pulse) => {
       { metric: 'ACTIVE_CUSTOMERS', scope: { segmentId: 'U2VnbWVudDo5OTk5OQ' } },
       'input.scope.segmentId',
     ],
+    [
+      'a target whose periodStart does not start a period of the granularity',
+      {
+        granularity: 'MONTH',
+        targets: [
+          { periodStart: '2026-02-01T00:00:00Z', value: 1 },
+          { periodStart: '2026-03-15T00:00:00Z', value: 2 },
+        ],
+      },
+      'input.targets[1].periodStart',
+    ],
+    [
+      'two targets for the same period',
+      {
+        granularity: 'WEEK',
+        targets: [
+          { periodStart: '2026-03-02T00:00:00Z', value: 1 },
+          { periodStart: '2026-03-02T00:00:00.000Z', value: 2 },
+        ],
+      },
+      'input.targets[1].periodStart',
+    ],
     ['a null metric', { metric: null }, 'input.metric'],
     ['a null granularity', { granularity: null }, 'input.granularity'],
     ['a null target direction', { targetDirection: null }, 'input.targetDirection'],
