@@ -25,8 +25,13 @@ export const validateArgument: ValidatorFn = (value, type, resolverData) => {
     return;
   }
   const argName = argumentName(resolverData, type.name);
+  const info = resolverData.info as GraphQLResolveInfo;
+  const checked =
+    info.operation?.operation === 'mutation'
+      ? problemsOf(value, argName)
+      : verdictOn(type, argName, value);
 
-  return verdictOn(type, argName, value).then((problems) => {
+  return checked.then((problems) => {
     if (problems.length > 0) {
       throw new PulseError('BAD_USER_INPUT', problems[0].message, problems[0].field, {
         problems,
@@ -36,8 +41,10 @@ export const validateArgument: ValidatorFn = (value, type, resolverData) => {
 };
 
 // Per class, the checks under way and the values that passed, oldest dropped first. Values whose
-// JSON is longer than a page argument with a cursor (mutation inputs) are checked every time:
-// they rarely repeat and would push the small ones out.
+// JSON is longer than a page argument with a cursor are checked every time: they rarely repeat
+// and would push the small ones out. So are mutation inputs, whatever their size: they rarely
+// repeat either, and they carry names and emails that must not outlive a request in memory (an
+// erased customer's among them).
 const MAX_VERDICTS_PER_CLASS = 500;
 const MAX_KEY_LENGTH = 1_000;
 const verdicts = new WeakMap<Function, Map<string, Promise<FieldProblem[]>>>();

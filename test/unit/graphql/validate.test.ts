@@ -21,8 +21,12 @@ const schema = buildSchema(`
   type Query { items(window: Window): Int }
 `);
 
-function resolverData(context: object = {}): ResolverData {
-  const info = { parentType: schema.getQueryType(), fieldName: 'items' } as GraphQLResolveInfo;
+function resolverData(context: object = {}, operation = 'query'): ResolverData {
+  const info = {
+    parentType: schema.getQueryType(),
+    fieldName: 'items',
+    operation: { operation },
+  } as unknown as GraphQLResolveInfo;
 
   return { root: {}, args: {}, context, info };
 }
@@ -56,6 +60,17 @@ describe('validateArgument', () => {
     }
     expect(validate).toHaveBeenCalledTimes(2);
     expect(refusals[0]).not.toBe(refusals[1]);
+  });
+
+  it('checks mutation inputs every time, keeping none of their values', async () => {
+    for (let i = 0; i < 2; i++) {
+      await validateArgument(windowOf(7), Window, resolverData({}, 'mutation'));
+    }
+    expect(validate).toHaveBeenCalledTimes(2);
+
+    // Nor does a mutation leave its value for a query to find.
+    await validateArgument(windowOf(7), Window, resolverData({}));
+    expect(validate).toHaveBeenCalledTimes(3);
   });
 
   it('accepts a valid value and leaves scalars to GraphQL', async () => {
