@@ -64,6 +64,24 @@ export class JobLease {
     });
   }
 
+  /**
+   * Runs `work` while renewing the lease every third of its duration, so that work longer than
+   * the lease does not let another instance start the same job beside it. A failed renewal is
+   * left to the next one: the lease is only lost if it expires in between.
+   */
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    const renewal = setInterval(
+      () => void this.renew().catch(() => undefined),
+      this.durationMs / 3,
+    );
+    renewal.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
   /** Gives the lease up at once, if this holder has it. */
   async release(): Promise<void> {
     await serialized(this.db, () =>

@@ -10,7 +10,7 @@ export interface ScheduledJobOptions {
   name: string;
   /** Minutes between runs; 0 = no schedule. */
   intervalMinutes: number;
-  /** The work of one period (e.g. KpiEvaluationService.evaluate). */
+  /** The work of one period (e.g. KpiEvaluationService.evaluate); may take longer than one. */
   run: (now: Date) => Promise<unknown>;
   /** This instance's lease holder name. Defaults to host, process id and a random suffix. */
   holder?: string;
@@ -35,7 +35,8 @@ export const SCORING_LEASE = 'predictions.schedule';
 export class ScheduledJob {
   private readonly lease: JobLease | null;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  /** The tick in progress, if any. */
+  private running: Promise<void> | null = null;
 
   constructor(private readonly options: ScheduledJobOptions) {
     const holder = options.holder ?? leaseHolder();
@@ -53,7 +54,13 @@ export class ScheduledJob {
       return;
     }
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick(lease));
+      // A run longer than the period makes the ticks that fall during it skip, instead of
+      // queueing behind it and then running back to back without end.
+      if (!this.running) {
+        this.running = this.tick(lease).finally(() => {
+          this.running = null;
+        });
+      }
     }, this.options.intervalMinutes * 60_000).unref();
   }
 
@@ -76,7 +83,7 @@ export class ScheduledJob {
 
         return;
       }
-      await run(new Date());
+      await lease.holding(() => run(new Date()));
       log.info('scheduled job done', { job: name, durationMs: Date.now() - started });
       observe(name, 'success', (Date.now() - started) / 1000);
     } catch (error) {

@@ -124,22 +124,15 @@ export class SegmentRefreshJob {
 
       return false;
     }
-    // A refresh longer than the lease must not let another instance start one beside it.
-    const renewal = setInterval(
-      () => void lease.renew().catch(() => undefined),
-      lease.durationMs / 3,
-    );
-    renewal.unref();
     const started = Date.now();
     try {
-      await refresh(trigger);
+      await lease.holding(() => refresh(trigger));
       log.info('segments refreshed', { trigger, durationMs: Date.now() - started });
       observe(REFRESH_LEASE, 'success', (Date.now() - started) / 1000);
     } catch (error) {
       log.error('segment refresh failed', { trigger, error: String(error) });
       observe(REFRESH_LEASE, 'failure', (Date.now() - started) / 1000);
     } finally {
-      clearInterval(renewal);
       await lease.release();
     }
 

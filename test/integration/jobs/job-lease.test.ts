@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobLease } from '../../../src/jobs/job-lease';
+import { ScheduledJob } from '../../../src/jobs/scheduled-job';
+import { createLog } from '../../../src/log';
 import { describeEachDialect } from '../support/dialects';
 import { unique } from '../support/factories';
 
@@ -43,6 +46,54 @@ describeEachDialect('job leases', (pulse) => {
     expect(await b.acquire(at(1))).toBe(false);
     await a.release();
     expect(await b.acquire(at(2))).toBe(true);
+  });
+
+  it('keeps the lease while work longer than the lease runs, and lets it go after', async () => {
+    const [a, b] = pair(300);
+    expect(await a.acquire()).toBe(true);
+    const refusals = a.holding(async () => {
+      const seen: boolean[] = [];
+      for (let i = 0; i < 4; i++) {
+        await sleep(250);
+        seen.push(await b.acquire());
+      }
+
+      return seen;
+    });
+    expect(await refusals).toEqual([false, false, false, false]);
+    await sleep(350);
+    expect(await b.acquire()).toBe(true);
+  });
+
+  it('never runs a scheduled job on two instances at once when a run outlasts its period', async () => {
+    const name = unique('job');
+    const db = pulse().app.db;
+    let running = 0;
+    let mostAtOnce = 0;
+    const runs: string[] = [];
+    // A period of 300 ms (lease 270 ms) and runs of 800 ms: without renewal the other
+    // instance's tick would take the expired lease and start beside the run.
+    const job = (holder: string) =>
+      new ScheduledJob({
+        db,
+        log: createLog('error', () => undefined),
+        name,
+        holder,
+        intervalMinutes: 0.005,
+        run: async () => {
+          runs.push(holder);
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await sleep(800);
+          running -= 1;
+        },
+      });
+    const jobs = [job('instance-a'), job('instance-b')];
+    jobs.forEach((scheduled) => scheduled.start());
+    await sleep(2_000);
+    await Promise.all(jobs.map((scheduled) => scheduled.stop()));
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(mostAtOnce).toBe(1);
   });
 
   it('gives a lease to exactly one of several holders asking at the same moment', async () => {
