@@ -207,8 +207,17 @@ export class AlertService {
         acknowledgedAt: null,
       });
     }
-    await tx.getRepository(AlertRuleEntity).update({ id: rule.id }, set);
-    if (!next.event || !judgement) {
+    // Judged on the rule as read: if a user changed it since (on MySQL the read is a snapshot,
+    // and updateAlertRule may commit before this write), the judgement is stale and would
+    // overwrite the restart a new condition makes. The rule is then left to the next evaluation.
+    // Evaluation does not bump the version: it is the user's, for their updates.
+    const written = await tx
+      .createQueryBuilder()
+      .update(AlertRuleEntity)
+      .set(set)
+      .where('id = :id AND version = :version', { id: rule.id, version: rule.version })
+      .execute();
+    if (!written.affected || !next.event || !judgement) {
       return null;
     }
     const message =

@@ -52,6 +52,11 @@ export async function insertKpiRow(
   return row.id;
 }
 
+/** Just after day `day` closed, when an evaluation judges it. */
+export function dayClosed(day: number): Date {
+  return new Date(FIRST_DAY + (day + 1) * DAY_MS + 60_000);
+}
+
 /**
  * Stores the value of day `day` and runs alert evaluation as it runs after a KPI evaluation
  * just after that day closed: each call is one judged period.
@@ -63,10 +68,7 @@ export async function closeDay(
   value: number | null,
 ): Promise<void> {
   await storeDay(pulse, kpiId, day, value);
-  await pulse.app.services.alerts.evaluate(
-    [{ kpiId }],
-    new Date(FIRST_DAY + (day + 1) * DAY_MS + 60_000),
-  );
+  await pulse.app.services.alerts.evaluate([{ kpiId }], dayClosed(day));
 }
 
 /** Stores the value of day `day` without evaluating. */

@@ -5,12 +5,14 @@ import { expectError } from '../support/expect-error';
 import {
   closeDay,
   createRule,
+  dayClosed,
   eventsOf,
   FIRST_DAY,
   insertKpi,
   readRule,
   RULE_FIELDS,
   type RuleView,
+  storeDay,
 } from './alert-support';
 
 const below3Percent = { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } };
@@ -156,6 +158,53 @@ describeEachDialect('alert rules', (pulse) => {
       new Date(FIRST_DAY + 86_400_000 * 1.5),
     );
     expect(await readRule(pulse(), rule.id)).toMatchObject({ state: 'PENDING', consecutive: 1 });
+  });
+
+  it('leaves a rule changed during its evaluation to the next one, keeping the restart', async () => {
+    const kpi = await insertKpi(pulse());
+    const rule = await createRule(pulse(), { kpiId: kpi.id, condition: below3Percent });
+    const ruleId = fromGlobalId(rule.id, 'AlertRule', 'id');
+    await storeDay(pulse(), kpi.dbId, 0, 0.02);
+    // The user's update commits after the evaluation has read the rules and before it writes
+    // them. On SQLite transactions run one at a time, so the update simply comes after.
+    const alerts = pulse().app.services.alerts as unknown as {
+      kpis: (...args: never[]) => unknown;
+    };
+    const readKpis = alerts.kpis;
+    const racing = jest.spyOn(alerts, 'kpis').mockImplementationOnce(async function (
+      this: unknown,
+      ...args: never[]
+    ) {
+      if (pulse().dialect === 'mysql') {
+        await pulse().query(
+          'mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { alertRule { id } } }',
+          {
+            input: {
+              id: rule.id,
+              version: 1,
+              condition: { kind: 'CHANGE', change: { direction: 'DOWN', bound: 0.5 } },
+            },
+          },
+        );
+      }
+
+      return readKpis.apply(this, args);
+    });
+    await pulse().app.services.alerts.evaluate([{ kpiId: kpi.dbId }], dayClosed(0));
+    racing.mockRestore();
+    if (pulse().dialect === 'mysql') {
+      // The new condition's restart stands, no event came from the old condition, and the
+      // period is judged again, under the new condition, by the next evaluation.
+      expect(await readRule(pulse(), rule.id)).toMatchObject({ kind: 'CHANGE', state: 'OK' });
+      expect(await eventsOf(pulse(), rule.id)).toEqual([]);
+      const [{ last }] = await pulse().app.db.query(
+        'SELECT last_period_start AS last FROM alert_rules WHERE id = ?',
+        [ruleId],
+      );
+      expect(last).toBeNull();
+    } else {
+      expect((await readRule(pulse(), rule.id)).state).toBe('FIRING');
+    }
   });
 
   it('acknowledges a firing alert once, with an ACKNOWLEDGED event carrying its value', async () => {
