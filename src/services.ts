@@ -172,7 +172,7 @@ export function createServices(
     experimentResults,
     experimentConclusions: new ExperimentConclusionService(experiments, experimentResults),
     experimentMonitor: new ExperimentMonitorService(db, experiments, experimentResults),
-    experimentPlans: new PlanService(db),
+    experimentPlans: new PlanService(db, segments),
     quality: new QualityService(db, duplicates),
     modelRegistry,
     scoring,

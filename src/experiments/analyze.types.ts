@@ -98,13 +98,16 @@ export class PlanExperimentInput {
   })
   mdeType!: MdeTypeValue;
 
-  @Field(() => Float, { defaultValue: 0.05, description: 'Two-sided significance level.' })
+  @Field(() => Float, {
+    defaultValue: 0.05,
+    description: 'Two-sided significance level, (0, 0.5].',
+  })
   alpha!: number;
 
-  @Field(() => Float, { defaultValue: 0.8, description: 'Power.' })
+  @Field(() => Float, { defaultValue: 0.8, description: 'Power, [0.5, 1).' })
   power!: number;
 
-  @Field(() => Int, { defaultValue: 2, description: 'Variants including the control.' })
+  @Field(() => Int, { defaultValue: 2, description: 'Variants including the control, 2–10.' })
   variants!: number;
 
   @Field(() => ID, {
@@ -113,7 +116,10 @@ export class PlanExperimentInput {
   })
   segmentId?: string;
 
-  @Field(() => Float, { defaultValue: 1, description: 'Traffic share for the duration.' })
+  @Field(() => Float, {
+    defaultValue: 1,
+    description: 'Traffic share (0–1] for the duration, as in createExperiment.',
+  })
   trafficShare!: number;
 }
 
@@ -136,6 +142,9 @@ export class ExperimentPlan {
   })
   dailyEntrants!: number;
 
-  @Field(() => Int, { nullable: true, description: 'Days to reach nTotal; null without traffic.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days to reach nTotal; null without traffic or beyond 2147483647 days.',
+  })
   expectedDays!: number | null;
 }

@@ -1,5 +1,5 @@
 import { PulseError, badInput } from '../../errors';
-import { meanSampleSize, proportionSampleSize } from '../stats/sample-size';
+import { meanSampleSize, proportionSampleSize, type SampleSizePlan } from '../stats/sample-size';
 
 /** What planExperiment is asked. */
 export interface PlanRequest {
@@ -47,16 +47,52 @@ export function planSampleSize(request: PlanRequest, dailyEntrants: number): Pla
   }
 }
 
+/** The largest GraphQL Int: nPerVariant, nTotal and expectedDays are Ints. */
+const MAX_INT = 2 ** 31 - 1;
+
 function plan(request: PlanRequest, dailyEntrants: number): Plan {
-  const common = {
-    alpha: request.alpha,
-    power: request.power,
-    arms: request.variants,
-    dailyUnits: dailyEntrants > 0 ? dailyEntrants : undefined,
-  };
+  checkRequest(request);
+  const sized = sampleSize(request);
+  // A plan so large that its counts overflow an Int cannot be answered (GraphQL would fail the
+  // whole query with INTERNAL_SERVER_ERROR): the effect asked for is too small to detect.
+  if (!(Number.isFinite(sized.nPerVariantRaw) && sized.nTotal <= MAX_INT)) {
+    throw badInput(
+      `the effect is too small: detecting it needs more than ${MAX_INT} customers`,
+      'input.mde',
+    );
+  }
+  // Traffic so thin that the days overflow an Int is, for planning, no traffic.
+  const days = dailyEntrants > 0 ? Math.ceil(sized.nTotal / dailyEntrants) : null;
+
+  return { ...sized, dailyEntrants, expectedDays: days !== null && days <= MAX_INT ? days : null };
+}
+
+/**
+ * The checks the planners do not make: the analysis's own bound on alpha (it refuses α > 0.5,
+ * so a plan for one would plan a test that cannot be run), power of at least 0.5 (below it
+ * z₁₋β < 0 and the closed forms can fall to zero customers or grow as power falls), and the
+ * number of variants and a finite baselineMean.
+ */
+function checkRequest(request: PlanRequest): void {
   if (!(Number.isInteger(request.variants) && request.variants >= 2 && request.variants <= 10)) {
     throw badInput('must be a whole number from 2 to 10', 'input.variants');
   }
+  if (!(request.alpha > 0 && request.alpha <= 0.5)) {
+    throw badInput(`must be greater than 0 and at most 0.5, got ${request.alpha}`, 'input.alpha');
+  }
+  if (!(request.power >= 0.5 && request.power < 1)) {
+    throw badInput(`must be at least 0.5 and less than 1, got ${request.power}`, 'input.power');
+  }
+  if (request.baselineMean !== null && !Number.isFinite(request.baselineMean)) {
+    throw badInput(`must be a finite number, got ${request.baselineMean}`, 'input.baselineMean');
+  }
+}
+
+/** Customers per variant and in all, and the MDE in absolute units. */
+function sampleSize(
+  request: PlanRequest,
+): Pick<Plan, 'nPerVariantRaw' | 'nPerVariant' | 'nTotal' | 'mdeAbsolute'> {
+  const common = { alpha: request.alpha, power: request.power, arms: request.variants };
   if (request.kind === 'PROPORTION') {
     if (request.baselineRate === null) {
       throw badInput('a PROPORTION plan needs baselineRate', 'input.baselineRate');
@@ -68,7 +104,7 @@ function plan(request: PlanRequest, dailyEntrants: number): Plan {
       mdeType: request.mdeType === 'ABSOLUTE' ? 'absolute' : 'relative',
     });
 
-    return { ...plan, mdeAbsolute: plan.deltaAbsolute, dailyEntrants };
+    return { ...counts(plan), mdeAbsolute: plan.deltaAbsolute };
   }
   if (request.sd === null) {
     throw badInput(`a ${request.kind} plan needs sd`, 'input.sd');
@@ -83,5 +119,13 @@ function plan(request: PlanRequest, dailyEntrants: number): Plan {
     request.mdeType === 'ABSOLUTE' ? request.mde : request.mde * (request.baselineMean as number);
   const plan = meanSampleSize({ ...common, sd: request.sd, delta });
 
-  return { ...plan, mdeAbsolute: Math.abs(delta), dailyEntrants };
+  return { ...counts(plan), mdeAbsolute: Math.abs(delta) };
+}
+
+function counts(plan: SampleSizePlan): Pick<Plan, 'nPerVariantRaw' | 'nPerVariant' | 'nTotal'> {
+  return {
+    nPerVariantRaw: plan.nPerVariantRaw,
+    nPerVariant: plan.nPerVariant,
+    nTotal: plan.nTotal,
+  };
 }

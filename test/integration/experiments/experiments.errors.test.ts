@@ -1,7 +1,7 @@
 import { Role } from '../../../src/auth/principal';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
-import { unique } from '../support/factories';
+import { createCustomers, unique } from '../support/factories';
 import { CREATE_EXPERIMENT, MOVE, purchaseExperiment } from './experiment-fixtures';
 
 const UPDATE = `mutation Update($id: ID!, $version: Int!, $input: UpdateExperimentInput!) {
@@ -16,6 +16,15 @@ const STATE = `query State($id: ID!) {
     segment { id } variants { key weight } metrics { key }
   }
 }`;
+
+const PLAN = `query Plan($input: PlanExperimentInput!) {
+  planExperiment(input: $input) { nPerVariant nTotal dailyEntrants expectedDays }
+}`;
+/** planExperiment with its input written into the query, for values JSON cannot carry (1e400). */
+const planLiteral = (fields: string) =>
+  `{ planExperiment(input: { ${fields} }) { nPerVariant nTotal dailyEntrants expectedDays } }`;
+const conversionPlan = { kind: 'PROPORTION', baselineRate: 0.2, mde: 0.1 };
+const meanPlan = { kind: 'MEAN', sd: 10, mde: 0.05, baselineMean: 40 };
 
 const ratio = (overrides: Record<string, unknown> = {}) => ({
   key: 'aov',
@@ -322,6 +331,100 @@ describeEachDialect('experiment errors', (pulse) => {
       'input.variantKey',
     );
     expect(await state(created.id)).toMatchObject({ status: 'STOPPED', conclusion: null });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a traffic share above 1', { ...conversionPlan, trafficShare: 1.5 }, 'input.trafficShare'],
+    ['a traffic share of 0', { ...conversionPlan, trafficShare: 0 }, 'input.trafficShare'],
+    ['a negative traffic share', { ...conversionPlan, trafficShare: -0.5 }, 'input.trafficShare'],
+    ['an alpha above 0.5', { ...conversionPlan, alpha: 0.6 }, 'input.alpha'],
+    ['an alpha of 0', { ...conversionPlan, alpha: 0 }, 'input.alpha'],
+    ['a power below 0.5', { ...conversionPlan, power: 0.1 }, 'input.power'],
+    ['a power of 1', { ...conversionPlan, power: 1 }, 'input.power'],
+    ['a baseline rate of 1', { ...conversionPlan, baselineRate: 1 }, 'input.baselineRate'],
+    ['a treatment rate above 1', { ...conversionPlan, mde: 5 }, 'input.mde'],
+    ['an mde of 0', { ...conversionPlan, mde: 0 }, 'input.mde'],
+    // 2.6 billion customers per variant: more than a GraphQL Int holds.
+    ['an mde too small to count', { ...conversionPlan, mde: 1e-6 }, 'input.mde'],
+    ['a mean effect too small to count', { ...meanPlan, mde: 1e-200 }, 'input.mde'],
+    ['a zero sd', { ...meanPlan, sd: 0 }, 'input.sd'],
+    [
+      'a RELATIVE mean effect without baselineMean',
+      { ...meanPlan, baselineMean: 0 },
+      'input.baselineMean',
+    ],
+    ['one variant', { ...conversionPlan, variants: 1 }, 'input.variants'],
+    ['eleven variants', { ...conversionPlan, variants: 11 }, 'input.variants'],
+    [
+      'a segment id of another type',
+      { ...conversionPlan, segmentId: Buffer.from('Kpi:1').toString('base64url') },
+      'input.segmentId',
+    ],
+  ])('refuses to plan with %s: BAD_USER_INPUT on the field', async (_label, input, field) => {
+    expectError(
+      await pulse().query(PLAN, { input }, { role: Role.PARTNER }),
+      'BAD_USER_INPUT',
+      field,
+    );
+  });
+
+  it.each<[string, string, string]>([
+    ['a traffic share of 1e400', 'trafficShare: 1e400', 'input.trafficShare'],
+    [
+      'a baseline mean of 1e400',
+      'kind: MEAN, sd: 10, mde: 0.05, baselineMean: 1e400',
+      'input.baselineMean',
+    ],
+    ['an sd of 1e400', 'kind: MEAN, sd: 1e400, mde: 1, mdeType: ABSOLUTE', 'input.sd'],
+  ])(
+    'refuses to plan with %s (infinite once parsed) with BAD_USER_INPUT, not an internal error',
+    async (_label, fields, field) => {
+      const input = fields.startsWith('kind')
+        ? fields
+        : `kind: PROPORTION, baselineRate: 0.2, mde: 0.1, ${fields}`;
+      expectError(await pulse().query(planLiteral(input)), 'BAD_USER_INPUT', field);
+    },
+  );
+
+  it('refuses to plan for an unknown segment with NOT_FOUND on input.segmentId', async () => {
+    expectError(
+      await pulse().query(PLAN, {
+        input: {
+          ...conversionPlan,
+          segmentId: Buffer.from('Segment:999999').toString('base64url'),
+        },
+      }),
+      'NOT_FOUND',
+      'input.segmentId',
+    );
+  });
+
+  it('answers a duration beyond what an Int holds with expectedDays null, not an internal error', async () => {
+    // One customer active in the last 28 days: 1/28 a day × a share of 1e-9.
+    const [customer] = await createCustomers(pulse(), 1);
+    const ingested = await pulse().query(
+      'mutation($input: IngestInteractionsInput!) { ingestInteractions(input: $input) { accepted } }',
+      {
+        input: {
+          interactions: [
+            {
+              customerId: customer.id,
+              channel: 'WEB',
+              type: 'page_view',
+              occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+              clientEventId: unique('plan'),
+            },
+          ],
+        },
+      },
+    );
+    expect(ingested.errors).toBeUndefined();
+    const response = await pulse().query<{ planExperiment: Record<string, number | null> }>(PLAN, {
+      input: { ...conversionPlan, trafficShare: 1e-9 },
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.planExperiment).toMatchObject({ nTotal: 12696, expectedDays: null });
+    expect(response.data!.planExperiment.dailyEntrants).toBeGreaterThan(0);
   });
 
   it('answers NOT_FOUND on id for an unknown experiment and BAD_USER_INPUT for an id of another type', async () => {
