@@ -9,6 +9,11 @@ const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_VARIANTS = 10;
 const MAX_METRICS = 20;
 const MAX_WINDOW_DAYS = 365;
+/**
+ * The largest amount an order holds (DECIMAL(12,2)); a cost per customer above it is a typo,
+ * and a huge one overflows the campaign return to Infinity, which no result can report.
+ */
+const MAX_COST_PER_CUSTOMER = 9_999_999_999.99;
 
 /** Throws BAD_USER_INPUT unless `key` is a valid experiment, variant or metric key. */
 export function checkKey(key: string, field: string): void {
@@ -24,7 +29,11 @@ export function checkTrafficShare(share: number, field: string): void {
   }
 }
 
-/** Two to ten variants, unique keys, exactly one control, positive finite weights. */
+/**
+ * Two to ten variants, unique keys, exactly one control, positive weights with a finite sum
+ * (assignment spreads customers over the sum: an infinite one sends everyone to the last
+ * variant), costs from 0 to the largest order amount.
+ */
 export function checkVariants(variants: readonly VariantDefinition[], field: string): void {
   if (variants.length < 2 || variants.length > MAX_VARIANTS) {
     throw badInput(`needs 2 to ${MAX_VARIANTS} variants, got ${variants.length}`, field);
@@ -40,10 +49,18 @@ export function checkVariants(variants: readonly VariantDefinition[], field: str
     if (!(variant.weight > 0 && Number.isFinite(variant.weight))) {
       throw badInput(`must be a positive number, got ${variant.weight}`, `${at}.weight`);
     }
-    if (variant.costPerCustomer !== null && !(variant.costPerCustomer >= 0)) {
-      throw badInput('must be 0 or more', `${at}.costPerCustomer`);
+    const cost = variant.costPerCustomer;
+    if (cost !== null && !(cost >= 0 && cost <= MAX_COST_PER_CUSTOMER)) {
+      throw badInput(
+        `must be from 0 to ${MAX_COST_PER_CUSTOMER}, got ${cost}`,
+        `${at}.costPerCustomer`,
+      );
     }
   });
+  const totalWeight = variants.reduce((sum, variant) => sum + variant.weight, 0);
+  if (!Number.isFinite(totalWeight)) {
+    throw badInput('the weights add up to more than a number can hold', field);
+  }
   const controls = variants.filter((variant) => variant.isControl).length;
   if (controls !== 1) {
     throw badInput(`needs exactly one control variant, got ${controls}`, field);

@@ -189,7 +189,10 @@ export class ExperimentVariantInput {
   @Field({ defaultValue: false, description: 'The control; exactly one variant is.' })
   isControl!: boolean;
 
-  @Field(() => Float, { nullable: true, description: 'Campaign cost per exposed customer, ≥ 0.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Campaign cost per exposed customer, 0 to 9999999999.99.',
+  })
   costPerCustomer?: number;
 }
 

@@ -94,6 +94,21 @@ describeEachDialect('experiment errors', (pulse) => {
     ['a duplicate variant key', twoVariants({ key: 'a' }), 'input.variants[1].key'],
     ['a variant key with a space', twoVariants({ key: 'b b' }), 'input.variants[1].key'],
     ['a negative cost', twoVariants({ costPerCustomer: -1 }), 'input.variants[1].costPerCustomer'],
+    [
+      'a cost above the largest order amount',
+      twoVariants({ costPerCustomer: 1e10 }),
+      'input.variants[1].costPerCustomer',
+    ],
+    [
+      'weights adding up to more than a number holds',
+      {
+        variants: [
+          { key: 'a', isControl: true, weight: 1e308 },
+          { key: 'b', weight: 1e308 },
+        ],
+      },
+      'input.variants',
+    ],
     ['no metric', { metrics: [] }, 'input.metrics'],
     [
       'no goal metric',
@@ -171,6 +186,21 @@ describeEachDialect('experiment errors', (pulse) => {
       expect(await rowCounts()).toEqual(before);
     },
   );
+
+  it('refuses an infinite cost (1e400 once parsed) with BAD_USER_INPUT, not an internal error', async () => {
+    const before = await rowCounts();
+    const key = unique('inf').toLowerCase();
+    const response = await pulse().query(`mutation {
+      createExperiment(input: {
+        key: "${key}", name: "Infinite cost", owner: "growth-team",
+        variants: [{ key: "a", isControl: true }, { key: "b", costPerCustomer: 1e400 }],
+        metrics: [{ key: "purchase", role: GOAL, kind: PROPORTION,
+                    numerator: { source: ORDERS, aggregate: COUNT } }]
+      }) { experiment { id } }
+    }`);
+    expectError(response, 'BAD_USER_INPUT', 'input.variants[1].costPerCustomer');
+    expect(await rowCounts()).toEqual(before);
+  });
 
   it('refuses a taken key with CONFLICT and unknown segment or KPI with NOT_FOUND, writing nothing', async () => {
     const taken = await create();

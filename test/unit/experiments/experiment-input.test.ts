@@ -54,6 +54,21 @@ describe('experiment definition checks', () => {
       'v[1].costPerCustomer',
     ],
     [
+      'an infinite cost',
+      [variant('a', { isControl: true }), variant('b', { costPerCustomer: Infinity })],
+      'v[1].costPerCustomer',
+    ],
+    [
+      'a cost above the largest order amount',
+      [variant('a', { isControl: true }), variant('b', { costPerCustomer: 1e10 })],
+      'v[1].costPerCustomer',
+    ],
+    [
+      'weights whose sum overflows',
+      [variant('a', { isControl: true, weight: 1e308 }), variant('b', { weight: 1e308 })],
+      'v',
+    ],
+    [
       'an infinite weight',
       [variant('a', { isControl: true }), variant('b', { weight: Infinity })],
       'v[1].weight',
