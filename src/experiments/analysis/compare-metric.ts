@@ -204,7 +204,7 @@ export function compareMetric(
             pValue: sequential.value.pValue,
           }),
     cuped: adjusted,
-    power: power(a.value, Math.sqrt(effectVariance), settings),
+    power: power(a.value, Math.sqrt(effectVariance), settings, sided),
     improvement: sign * estimate,
     decisionPValue,
     adjustedPValue: decisionPValue,
@@ -436,11 +436,20 @@ function cupedSummary(
   });
 }
 
-function power(control: ArmSummary, se: number, settings: AnalysisSettings): Maybe<PowerSummary> {
+/**
+ * MDE now, (z + z₁₋β)·se, and the power to detect the target effect, Φ(target·|baseline|/se − z),
+ * with the critical value z of the test actually run: z₁₋α when ONE_SIDED, z₁₋α/₂ when TWO_SIDED.
+ */
+function power(
+  control: ArmSummary,
+  se: number,
+  settings: AnalysisSettings,
+  sided: Sided,
+): Maybe<PowerSummary> {
   if (!(se > 0)) {
     return undefinedBecause('ZERO_VARIANCE');
   }
-  const zAlpha = normalCritical(settings.alpha, 'two');
+  const zAlpha = normalCritical(settings.alpha, sided);
   const zPower = normalCritical(1 - settings.power, 'greater');
   const mdeAbsolute = (zAlpha + zPower) * se;
   const baseline = Math.abs(control.mean);

@@ -321,3 +321,40 @@ describe('judging a comparison', () => {
     expect(judge(withNumbers(0.01, 0.07), settings('FREQUENTIST')).verdict).toBe('INCONCLUSIVE');
   });
 });
+
+describe('power and minimum detectable effect now', () => {
+  // 10 % of 2000 against 12.5 % of 2000: se = √(0.1·0.9/2000 + 0.125·0.875/2000). The reference
+  // values come from scipy.stats.norm (never from the code under test):
+  //   MDE = (z₁₋α/₂ + z₁₋β)·se two-sided, (z₁₋α + z₁₋β)·se one-sided,
+  //   powerAtTarget = Φ(0.05 · 0.1 / se − z₁₋α/₂ or z₁₋α),
+  // the inverse of n = (z + z₁₋β)²(σ₁² + σ₂²)/δ² at n = 2000 per arm.
+  const powerOf = (extra: Partial<MetricSums>, settings: Partial<AnalysisSettings>) =>
+    compareMetric(metric('PROPORTION', extra), control, treatment, applySettings(settings), 1).power
+      .value!;
+
+  it('uses z₁₋α/₂ when TWO_SIDED', () => {
+    expect(powerOf({}, {})).toEqual({
+      mdeAbsolute: expect.closeTo(0.02797204315951777, 12),
+      mdeRelative: { value: expect.closeTo(0.2797204315951777, 11), reason: null },
+      powerAtTarget: { value: expect.closeTo(0.07225766234897603, 12), reason: null },
+    });
+  });
+
+  it.each<[string, Partial<MetricSums>]>([
+    ['a goal (tested for improvement)', {}],
+    ['an inverse goal (tested for a fall)', { inverse: true }],
+    ['a guardrail (tested for harm)', { role: 'GUARDRAIL' }],
+  ])('uses z₁₋α when ONE_SIDED, for %s', (_label, extra) => {
+    expect(powerOf(extra, { sidedness: 'ONE_SIDED' })).toEqual({
+      mdeAbsolute: expect.closeTo(0.02482586703555327, 12),
+      mdeRelative: { value: expect.closeTo(0.2482586703555327, 11), reason: null },
+      powerAtTarget: { value: expect.closeTo(0.12629719179633492, 12), reason: null },
+    });
+  });
+
+  it('takes alpha and power from the settings when ONE_SIDED', () => {
+    const power = powerOf({}, { sidedness: 'ONE_SIDED', alpha: 0.1, power: 0.9 });
+    expect(power.mdeAbsolute).toBeCloseTo(0.025590951487605717, 12);
+    expect(power.powerAtTarget.value).toBeCloseTo(0.21746933793493628, 12);
+  });
+});
