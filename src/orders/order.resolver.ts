@@ -44,7 +44,7 @@ export class OrderResolver {
   @Authorized(WRITERS)
   @Mutation(() => IngestOrdersPayload, {
     description:
-      'Stores up to 5,000 orders with their lines in one transaction. Known clientOrderIds are not stored again; a new status updates them.',
+      'Stores up to 5,000 orders with their lines in one transaction. Known clientOrderIds are not stored again; a later status updates them, the same or an earlier one changes nothing.',
   })
   ingestOrders(
     @Arg('input', { description: 'The orders.' }) input: IngestOrdersInput,

@@ -11,6 +11,32 @@ import { OrderEntity } from './order.entity';
 
 export type OrderStatusValue = 'PLACED' | 'PAID' | 'REFUNDED' | 'CANCELLED';
 
+/**
+ * How far along its lifecycle each status is; an order's status only ever moves to a higher
+ * stage:
+ *
+ *   PLACED (0) → PAID (1) → REFUNDED (2)
+ *   PLACED (0) or PAID (1) → CANCELLED (2)
+ *
+ * REFUNDED and CANCELLED are terminal and share a stage, so neither replaces the other. A paid
+ * order may still be cancelled (a shop that cancels and refunds it in one step), but nothing
+ * brings a refunded or cancelled order back to spend, nor a paid one back to PLACED: such a
+ * resend is a retry of an older message.
+ */
+export const STATUS_STAGES: Readonly<Record<OrderStatusValue, number>> = {
+  PLACED: 0,
+  PAID: 1,
+  REFUNDED: 2,
+  CANCELLED: 2,
+};
+
+/** The statuses an order may move to `status` from. */
+export function earlierStatuses(status: OrderStatusValue): OrderStatusValue[] {
+  return (Object.keys(STATUS_STAGES) as OrderStatusValue[]).filter(
+    (other) => STATUS_STAGES[other] < STATUS_STAGES[status],
+  );
+}
+
 export interface OrderLineData {
   productId: string;
   productName: string;
@@ -37,7 +63,7 @@ export interface OrderFilter {
 export interface OrderIngestResult {
   accepted: number;
   duplicates: number;
-  /** Known orders whose status changed (e.g. PLACED → PAID → REFUNDED). */
+  /** Copies of orders that moved an order's status forward (e.g. PLACED → PAID → REFUNDED). */
   statusUpdated: number;
 }
 
@@ -73,9 +99,11 @@ export class OrderService {
   ) {}
 
   /**
-   * Stores orders and their lines in one transaction. An order whose client order id is known
-   * is not stored again: if only its status differs, the status is updated (orders move from
-   * PLACED to PAID to REFUNDED); otherwise it counts as a duplicate.
+   * Stores orders and their lines in one transaction. The first copy of an order Pulse does not
+   * know stores it, lines and amount included; every other copy, in this call or a later one,
+   * only moves its status forward (STATUS_STAGES): a later status is applied and counted in
+   * `statusUpdated`, the same or an earlier one changes nothing and counts as a duplicate, so a
+   * batch retried after newer statuses arrived cannot take an order back.
    */
   async ingest(given: OrderData[], field = 'input.orders'): Promise<OrderIngestResult> {
     const rows = given.map(inCents);
@@ -88,16 +116,13 @@ export class OrderService {
         rows.map((row) => row.clientOrderId),
       );
       const now = sqlInstant(tx, new Date());
-      // An order repeated within the call is stored once, from its first copy.
       const firstIndex = new Map<string, number>();
       rows.forEach((row, i) => {
-        if (!firstIndex.has(row.clientOrderId)) {
+        if (!known.has(row.clientOrderId) && !firstIndex.has(row.clientOrderId)) {
           firstIndex.set(row.clientOrderId, i);
         }
       });
-      const fresh = rows.flatMap((row, i) =>
-        known.has(row.clientOrderId) || firstIndex.get(row.clientOrderId) !== i ? [] : [{ row, i }],
-      );
+      const fresh = [...firstIndex.values()].map((i) => ({ row: rows[i], i }));
       const accepted = await insertSkippingDuplicates(
         tx,
         'orders',
@@ -117,19 +142,37 @@ export class OrderService {
         tx,
         fresh.map(({ row }) => row),
       );
+      // What this call knows of each order's status. A new order that another call stored
+      // after it was read (MySQL) was not inserted here; which one is unknown, so the first
+      // copies of new orders then go through the guarded UPDATE below like any other copy
+      // (for those inserted here it matches nothing: their status is not earlier than itself).
+      const current = new Map(known);
+      const inserted = accepted === fresh.length;
+      if (inserted) {
+        fresh.forEach(({ row }) => current.set(row.clientOrderId, row.status));
+      }
       let statusUpdated = 0;
-      for (const row of rows) {
-        const status = known.get(row.clientOrderId);
-        if (status !== undefined && status !== row.status) {
-          statusUpdated += await runStatement(
-            tx,
-            'UPDATE orders SET status = ?, updated_at = ? WHERE client_order_id = ?',
-            [row.status, now, row.clientOrderId],
-          );
-          // A later copy in this call meets the new status: the same status again is a
-          // duplicate. Left to the UPDATE's count, SQLite (rows matched) counted it as an
-          // update and MySQL (rows changed) as a duplicate.
-          known.set(row.clientOrderId, row.status);
+      for (const [i, row] of rows.entries()) {
+        if (inserted && firstIndex.get(row.clientOrderId) === i) {
+          continue;
+        }
+        const earlier = earlierStatuses(row.status);
+        const stored = current.get(row.clientOrderId);
+        // Other calls only move statuses forward too, so a copy that is not ahead of what this
+        // call read cannot be ahead of what is stored now.
+        if (earlier.length === 0 || (stored !== undefined && !earlier.includes(stored))) {
+          continue;
+        }
+        // The WHERE clause makes the move: of two calls racing on one order, the one with the
+        // earlier status finds the row already past it and changes nothing.
+        const moved = await runStatement(
+          tx,
+          `UPDATE orders SET status = ?, updated_at = ? WHERE client_order_id = ? AND status IN (${earlier.map(() => '?').join(', ')})`,
+          [row.status, now, row.clientOrderId, ...earlier],
+        );
+        if (moved > 0) {
+          statusUpdated += moved;
+          current.set(row.clientOrderId, row.status);
         }
       }
 
@@ -211,13 +254,13 @@ export class OrderService {
   private async statusesOf(
     tx: EntityManager,
     clientOrderIds: string[],
-  ): Promise<Map<string, string>> {
+  ): Promise<Map<string, OrderStatusValue>> {
     const rows = await tx.getRepository(OrderEntity).find({
       select: { clientOrderId: true, status: true },
       where: { clientOrderId: In(clientOrderIds) },
     });
 
-    return new Map(rows.map((row) => [row.clientOrderId, row.status]));
+    return new Map(rows.map((row) => [row.clientOrderId, row.status as OrderStatusValue]));
   }
 
   /** Inserts the lines of newly stored orders, finding their ids in one query. */
@@ -231,8 +274,11 @@ export class OrderService {
       where: { clientOrderId: In(withLines.map((order) => order.clientOrderId)) },
     });
     const idByClientId = new Map(ids.map((row) => [row.clientOrderId, row.id]));
+    // On MySQL an order another call stored since this transaction's first read was not
+    // inserted here, and its row is not visible to this transaction's reads: its lines are that
+    // call's to store.
     const values = withLines.flatMap((order) =>
-      (order.lines ?? []).map((line) => [
+      (idByClientId.has(order.clientOrderId) ? (order.lines ?? []) : []).map((line) => [
         idByClientId.get(order.clientOrderId),
         line.productId,
         line.productName,

@@ -28,7 +28,7 @@ registerEnumType(OrderStatus, {
     PLACED: { description: 'Placed, not paid yet.' },
     PAID: { description: 'Paid.' },
     REFUNDED: { description: 'Paid, then refunded.' },
-    CANCELLED: { description: 'Cancelled before payment.' },
+    CANCELLED: { description: 'Cancelled, before or after payment.' },
   },
 });
 
@@ -141,7 +141,8 @@ export class OrderInput {
   currency!: string;
 
   @Field(() => OrderStatus, {
-    description: 'Where the order stands; resend with a new status to update it.',
+    description:
+      'Where the order stands; resend with a later status (PLACED, then PAID, then REFUNDED or CANCELLED) to update it. The same or an earlier status changes nothing.',
   })
   @IsIn(Object.values(OrderStatus))
   status!: OrderStatus;
@@ -170,9 +171,14 @@ export class IngestOrdersPayload {
   @Field(() => Int, { description: 'Orders stored by this call.' })
   accepted!: number;
 
-  @Field(() => Int, { description: 'Known orders sent again unchanged (not stored again).' })
+  @Field(() => Int, {
+    description:
+      'Orders sent again with the same or an earlier status: not stored again, nothing changed.',
+  })
   duplicates!: number;
 
-  @Field(() => Int, { description: 'Known orders whose status this call changed.' })
+  @Field(() => Int, {
+    description: 'Orders sent again with a later status, which this call moved forward.',
+  })
   statusUpdated!: number;
 }
