@@ -299,7 +299,9 @@ export class CustomerService {
   /**
    * Creates or updates customers matched by external id, all in one transaction: one bad row
    * fails the whole call, naming its index. Rows equal to what is stored are left alone, so a
-   * retried call changes nothing.
+   * retried call changes nothing. The external id of a customer merged into another (with no
+   * customer of its own) updates the survivor, which keeps its external id and is reported as
+   * updated or unchanged.
    */
   async upsertMany(
     rows: Array<CustomerData & { externalId: string }>,
@@ -317,12 +319,25 @@ export class CustomerService {
         erasedAt: IsNull(),
       });
       const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
+      const merged = await this.survivorsByMergedExternalId(
+        tx,
+        rows.map((row) => row.externalId).filter((externalId) => !byExternalId.has(externalId)),
+      );
+      refuseSameCustomer(
+        rows,
+        (row) => (byExternalId.get(row.externalId) ?? merged.get(row.externalId))?.id,
+        field,
+      );
       const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
       const written: number[] = [];
       const now = new Date();
-      for (const [index, row] of rows.entries()) {
+      for (const [index, given] of rows.entries()) {
         const path = `${field}[${index}]`;
-        const current = byExternalId.get(row.externalId);
+        const survivor = merged.get(given.externalId);
+        const current = byExternalId.get(given.externalId) ?? survivor;
+        // The external id of a customer merged into another updates the survivor, which keeps
+        // its own external id: creating the duplicate again would undo the merge.
+        const row = survivor ? { ...given, externalId: undefined } : given;
         if (!current) {
           const created = repository.create({
             ...this.profile(row, path),
@@ -382,6 +397,32 @@ export class CustomerService {
     }
 
     return upserted;
+  }
+
+  /**
+   * The survivors (deleted ones too: an upsert brings them back) that the external ids of merged
+   * customers among `externalIds` lead to, by merged external id; two statements at most.
+   */
+  private async survivorsByMergedExternalId(
+    tx: EntityManager,
+    externalIds: string[],
+  ): Promise<Map<string, CustomerEntity>> {
+    const { byExternalId } = await mergedSurvivors(tx, { externalIds }, 'notErased');
+    if (byExternalId.size === 0) {
+      return new Map();
+    }
+    const survivors = await tx
+      .getRepository(CustomerEntity)
+      .findBy({ id: In([...new Set(byExternalId.values())]) });
+    const byId = new Map(survivors.map((customer) => [customer.id, customer]));
+
+    return new Map(
+      [...byExternalId].flatMap(([externalId, id]) => {
+        const survivor = byId.get(id);
+
+        return survivor ? [[externalId, survivor] as const] : [];
+      }),
+    );
   }
 
   /** Consents of customers, keyed by customer id (for the per-request loader). */
@@ -546,8 +587,10 @@ export interface CustomerRef {
 }
 
 /**
- * Resolves customer references of many rows in one query. A row naming no customer, both
- * kinds of id, or an unknown or deleted customer fails the call with the row's path.
+ * Resolves customer references of many rows in one query, and one more for ids that name no
+ * live customer: the id or external id of a customer merged into another resolves to the
+ * survivor. A row naming no customer, both kinds of id, or an unknown or deleted customer fails
+ * the call with the row's path.
  */
 export async function resolveCustomerRefs(
   manager: EntityManager,
@@ -578,16 +621,30 @@ export async function resolveCustomerRefs(
       externalIds: externalIds.length ? externalIds : [''],
     });
   const found = await query.getMany();
-  const liveIds = new Set(found.map((customer) => customer.id));
+  const idById = new Map(found.map((customer) => [customer.id, customer.id]));
   const idByExternalId = new Map(found.map((customer) => [customer.externalId, customer.id]));
+  // Source systems keep sending events for their record of a person after Pulse merged it into
+  // another: ids that name no live customer may lead to a survivor, all found in one statement.
+  const unmatchedIds = ids.filter((id) => !idById.has(id));
+  const unmatchedExternalIds = externalIds.filter((externalId) => !idByExternalId.has(externalId));
+  if (unmatchedIds.length + unmatchedExternalIds.length > 0) {
+    const survivors = await mergedSurvivors(
+      manager,
+      { ids: unmatchedIds, externalIds: unmatchedExternalIds },
+      'live',
+    );
+    survivors.byId.forEach((survivorId, id) => idById.set(id, survivorId));
+    survivors.byExternalId.forEach((survivorId, id) => idByExternalId.set(id, survivorId));
+  }
 
   return refs.map((ref, index) => {
     if (ref.customerId != null) {
-      if (!liveIds.has(ref.customerId)) {
+      const id = idById.get(ref.customerId);
+      if (id === undefined) {
         throw badInput(`No customer with this id`, `${field}[${index}].customerId`);
       }
 
-      return ref.customerId;
+      return id;
     }
     const id = idByExternalId.get(ref.customerExternalId as string);
     if (id === undefined) {
@@ -599,6 +656,54 @@ export async function resolveCustomerRefs(
 
     return id;
   });
+}
+
+/**
+ * The survivors that merged customers' ids lead to, in one statement: by the duplicate's row id
+ * and by its external id, as `customer_merges` keeps them. Only survivors that are `live` (not
+ * deleted), or `notErased` for writes that bring a deleted customer back, count. An erased
+ * survivor's redirects never lead anywhere: erasure replaces their external ids with ids of
+ * Pulse's own, and the survivor is neither live nor unerased.
+ */
+export async function mergedSurvivors(
+  manager: EntityManager,
+  merged: { ids?: readonly number[]; externalIds?: readonly string[] },
+  survivors: 'live' | 'notErased',
+): Promise<{ byId: Map<number, number>; byExternalId: Map<string, number> }> {
+  const byId = new Map<number, number>();
+  const byExternalId = new Map<string, number>();
+  const ids = merged.ids ?? [];
+  const externalIds = merged.externalIds ?? [];
+  const conditions = [
+    ...(ids.length ? ['m.merged_customer_id IN (:...ids)'] : []),
+    ...(externalIds.length ? ['m.merged_external_id IN (:...externalIds)'] : []),
+  ];
+  if (conditions.length === 0) {
+    return { byId, byExternalId };
+  }
+  const rows = await manager
+    .getRepository(CustomerMergeEntity)
+    .createQueryBuilder('m')
+    .select(['m.mergedCustomerId', 'm.mergedExternalId', 'm.survivorId'])
+    .innerJoin(
+      CustomerEntity,
+      'c',
+      `c.id = m.survivor_id AND c.${survivors === 'live' ? 'deleted_at' : 'erased_at'} IS NULL`,
+    )
+    .where(`(${conditions.join(' OR ')})`, { ids: [...ids], externalIds: [...externalIds] })
+    .getMany();
+  const wantedIds = new Set(ids);
+  const wantedExternalIds = new Set(externalIds);
+  for (const row of rows) {
+    if (wantedIds.has(row.mergedCustomerId)) {
+      byId.set(row.mergedCustomerId, row.survivorId);
+    }
+    if (wantedExternalIds.has(row.mergedExternalId)) {
+      byExternalId.set(row.mergedExternalId, row.survivorId);
+    }
+  }
+
+  return { byId, byExternalId };
 }
 
 /** Adds `from <= expr < to` for the bounds `range` gives, as parameters named after `name`. */
@@ -622,6 +727,32 @@ function refuseTakenIdentity<T>(path: string, write: () => Promise<T>): Promise<
     const field = /email/.test(index) ? 'email' : 'externalId';
 
     return { message: `Another customer already has this ${field}`, field: `${path}.${field}` };
+  });
+}
+
+/**
+ * A batch that names one customer by its own external id and by one merged into it (or by two
+ * merged ones) contradicts itself too.
+ */
+function refuseSameCustomer<T extends { externalId: string }>(
+  rows: T[],
+  customerIdOf: (row: T) => number | undefined,
+  field: string,
+): void {
+  const seen = new Map<number, number>();
+  rows.forEach((row, index) => {
+    const id = customerIdOf(row);
+    if (id === undefined) {
+      return;
+    }
+    const earlier = seen.get(id);
+    if (earlier !== undefined) {
+      throw badInput(
+        `externalId ${row.externalId} was merged into the customer of index ${earlier}`,
+        `${field}[${index}].externalId`,
+      );
+    }
+    seen.set(id, index);
   });
 }
 

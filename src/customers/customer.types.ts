@@ -430,7 +430,10 @@ export class DeleteCustomerInput {
 
 @InputType({ description: 'A customer to create or update, matched by external id.' })
 export class UpsertCustomerInput extends CustomerFields {
-  @Field({ description: 'Id in the source system: matches an existing customer or creates one.' })
+  @Field({
+    description:
+      'Id in the source system: matches an existing customer or creates one. The external id of a customer merged into another updates the survivor, which keeps its own external id.',
+  })
   @Length(1, 128)
   externalId!: string;
 }

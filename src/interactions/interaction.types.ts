@@ -59,12 +59,17 @@ export class InteractionConnection extends ConnectionType(Interaction) {}
 export class InteractionInput {
   @Field(() => ID, {
     nullable: true,
-    description: 'The customer, by Pulse id (or give customerExternalId).',
+    description:
+      'The customer, by Pulse id (or give customerExternalId); the id of a customer merged into another names the survivor.',
   })
   @IsOptional()
   customerId?: string;
 
-  @Field({ nullable: true, description: 'The customer, by external id (or give customerId).' })
+  @Field({
+    nullable: true,
+    description:
+      'The customer, by external id (or give customerId); the external id of a customer merged into another names the survivor.',
+  })
   @IsOptional()
   @Length(1, 128)
   customerExternalId?: string;

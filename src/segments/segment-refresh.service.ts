@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { mergedSurvivors } from '../customers/customer.service';
 import { parseNumber, ruleDialectOf, runStatement, sqlInstant } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound } from '../errors';
@@ -202,7 +203,18 @@ export class SegmentRefreshService {
           );
           rows.forEach((row) => found.set(row.externalId, Number(row.id)));
         }
-        const customerIds = [...found.values()];
+        // An external id of a customer merged into another names the survivor, as it does for
+        // customerByExternalId and ingestion.
+        const unmatched = wanted.filter((externalId) => !found.has(externalId));
+        for (let start = 0; start < unmatched.length; start += CHUNK) {
+          const { byExternalId } = await mergedSurvivors(
+            tx,
+            { externalIds: unmatched.slice(start, start + CHUNK) },
+            'live',
+          );
+          byExternalId.forEach((survivorId, externalId) => found.set(externalId, survivorId));
+        }
+        const customerIds = [...new Set(found.values())];
         const at = sqlInstant(tx, now);
         const changedIds: number[] = [];
         for (let start = 0; start < customerIds.length; start += CHUNK) {

@@ -254,7 +254,7 @@ export class SegmentMembersInput {
   id!: string;
 
   @Field(() => [String], {
-    description: `External ids of the customers (1 to ${MAX_MEMBER_CHANGES}).`,
+    description: `External ids of the customers (1 to ${MAX_MEMBER_CHANGES}); the external id of a customer merged into another names the survivor.`,
   })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_MEMBER_CHANGES)
