@@ -211,7 +211,7 @@ export function readDatabase(env: Env): DatabaseConfig {
     };
   }
   throw new Error(
-    `DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "${url}"`,
+    `DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "${withoutPassword(url)}"`,
   );
 }
 
@@ -342,9 +342,10 @@ function readRedisUrl(env: Env): string | null {
   return raw;
 }
 
-// The password stays out of messages: start-up errors end up in logs.
+// The password stays out of messages: start-up errors end up in logs. It runs to the last `@`,
+// since a URL refused for a password with an unencoded `@` or `/` is exactly the one shown.
 function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@]*):.*@/, '//$1:***@');
 }
 
 function readSecret(env: Env, name: string): string | null {

@@ -197,6 +197,15 @@ describe('loadConfig', () => {
       { DATABASE_URL: 'postgres://x/y' },
       'DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "postgres://x/y"',
     ],
+    // Start-up errors end up in logs: a refused URL is shown without its password.
+    [
+      { DATABASE_URL: 'postgres://pulse:s3cret-pw@db/pulse' },
+      'DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "postgres://pulse:***@db/pulse"',
+    ],
+    [
+      { DATABASE_URL: 'mysql://pulse:s3cret@pw@db:3306' },
+      'DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "mysql://pulse:***@db:3306"',
+    ],
     [
       { DATABASE_URL: 'sqlite:' },
       'DATABASE_URL sqlite: needs a file path or :memory:, got "sqlite:"',
