@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type Role, ROLES } from '../auth/principal';
 import { createServices } from '../services';
 import { withDatabase } from './bootstrap';
@@ -45,11 +45,25 @@ export function registerKeysCommand(program: Command): void {
   keys
     .command('revoke')
     .description('Revoke a key by id; requests with it fail with UNAUTHENTICATED from then on.')
-    .argument('<id>', 'key id (see `pulse keys list`)')
-    .action(async (id: string) => {
+    .argument('<id>', 'key id (see `pulse keys list`)', keyId)
+    .action(async (id: number) => {
       await withDatabase(async (db, config) => {
-        const record = await createServices(db, config).apiKeys.revoke(Number(id));
+        const record = await createServices(db, config).apiKeys.revoke(id);
         console.log(`Key ${record.id} revoked at ${record.revokedAt?.toISOString()}.`);
       });
     });
+}
+
+/**
+ * A key id as `pulse keys list` shows it. Number() alone would send NaN to the database (an SQL
+ * error on either dialect) and read "0x1f" or "1e1" as another key's id.
+ */
+function keyId(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(
+      `expected a key id (a whole number, as \`pulse keys list\` shows it), got "${value}"`,
+    );
+  }
+
+  return Number(value);
 }

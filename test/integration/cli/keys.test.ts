@@ -62,6 +62,17 @@ describe('pulse keys and PULSE_ADMIN_KEY', () => {
     );
   });
 
+  // On MySQL, Number("abc") went to the query as NaN and the command failed with the driver's
+  // "Unknown column 'NaN' in 'WHERE'"; "0x1f" or "1e1" named another key than the one typed.
+  it.each(['abc', '0x1f', '1e1', '1.5', '-2', ''])(
+    'refuses the key id "%s" before opening the database, naming the argument',
+    async (id) => {
+      await expect(pulseCli('keys', 'revoke', id)).rejects.toThrow(
+        `expected a key id (a whole number, as \`pulse keys list\` shows it), got "${id}"`,
+      );
+    },
+  );
+
   it('makes PULSE_ADMIN_KEY an ADMIN key at start-up, again after revocation', async () => {
     const adminKey = 'a-deployment-admin-key-0123456789';
     const config = {
