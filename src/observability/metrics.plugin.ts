@@ -28,8 +28,14 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<PulseContext
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           // The formatted errors: their codes are the ones clients see.
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : [];
-          metrics.operation(operationName, 'http', seconds, (errors ?? []).map(errorCode));
-          contextValue.trace?.operations.push(metrics.operationLabel(operationName));
+          const label = metrics.operation(
+            operationName,
+            'http',
+            seconds,
+            (errors ?? []).map(errorCode),
+            contextValue.principal !== null,
+          );
+          contextValue.trace?.operations.push(label);
         },
       };
     },

@@ -36,8 +36,13 @@ export interface MetricsOptions {
 
 /** The operation name used as a label when an operation has none. */
 export const ANONYMOUS = 'anonymous';
-/** The label of operation names past `maxOperations`. */
+/** The label of operation names past `maxOperations`, too long, or from requests without a key. */
 export const OTHER_OPERATIONS = 'other';
+/**
+ * Longest operation name kept as a label. GraphQL sets no limit, so a name could fill the whole
+ * request body, and a label is held for the life of the process and repeated on every scrape.
+ */
+export const MAX_OPERATION_NAME_LENGTH = 100;
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SQL_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
@@ -143,15 +148,23 @@ export class Metrics {
     this.stopSql = onSqlStatement((event) => this.statement(event));
   }
 
-  /** The label value of an operation name: `anonymous` without one, `other` past the cap. */
-  operationLabel(name: string | null | undefined): string {
+  /**
+   * The label value of an operation name: `anonymous` without one; `other` past the cap, past
+   * MAX_OPERATION_NAME_LENGTH, or when a request without a valid key (`authenticated` false)
+   * names an operation no key holder has run, since anyone can send such a request.
+   */
+  operationLabel(name: string | null | undefined, authenticated = true): string {
     if (!name) {
       return ANONYMOUS;
     }
     if (this.operationNames.has(name)) {
       return name;
     }
-    if (this.operationNames.size >= this.options.maxOperations) {
+    if (
+      !authenticated ||
+      name.length > MAX_OPERATION_NAME_LENGTH ||
+      this.operationNames.size >= this.options.maxOperations
+    ) {
       return OTHER_OPERATIONS;
     }
     this.operationNames.add(name);
@@ -159,20 +172,26 @@ export class Metrics {
     return name;
   }
 
-  /** Records one finished operation with the codes of the errors its response carries. */
+  /**
+   * Records one finished operation with the codes of the errors its response carries; returns
+   * the label it was counted under.
+   */
   operation(
     name: string | null | undefined,
     transport: Transport,
     seconds: number,
     errorCodes: readonly string[],
-  ): void {
-    const operation = this.operationLabel(name);
+    authenticated = true,
+  ): string {
+    const operation = this.operationLabel(name, authenticated);
     const outcome: Outcome = errorCodes.length > 0 ? 'error' : 'success';
     this.operations.inc({ operation, transport, outcome });
     this.latency.observe({ operation, transport }, seconds);
     for (const code of errorCodes) {
       this.errors.inc({ code });
     }
+
+    return operation;
   }
 
   subscriptionOpened(): void {

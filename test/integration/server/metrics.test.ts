@@ -202,6 +202,47 @@ describe('GET /metrics settings', () => {
     }
   });
 
+  // Anyone who can reach /graphql can send a name; with no key they must not take the slots of
+  // the operations that key holders run.
+  it('gives names of requests without a valid key no label of their own', async () => {
+    const pulse = await startTestPulse('sqlite', { metricsMaxOperations: 2 });
+    try {
+      for (const [name, key] of [
+        ['Spam1', null],
+        ['Spam2', 'pulse_not-a-key'],
+        ['First', undefined],
+        ['Second', undefined],
+        ['First', null],
+      ] as const) {
+        await pulse.query(`query ${name} { __typename }`, {}, { key });
+      }
+      const text = await metricsText(pulse);
+      const ops = (operation: string) =>
+        sample(text, 'pulse_graphql_operations_total', { operation, transport: 'http' });
+      expect([ops('First'), ops('Second'), ops('Spam1'), ops('other')]).toEqual([2, 1, 0, 2]);
+    } finally {
+      await pulse.stop();
+    }
+  });
+
+  // A name can be as long as the body allows (5 MiB): kept as a label, each one would be
+  // held for the life of the process and repeated on ~30 lines of every scrape.
+  it('counts an operation name longer than 100 characters as other', async () => {
+    const pulse = await startTestPulse('sqlite');
+    try {
+      const long = `Q${'x'.repeat(100)}`;
+      await pulse.query(`query ${long} { __typename }`);
+      await pulse.query(`query ${long.slice(0, 100)} { __typename }`);
+      const text = await metricsText(pulse);
+      expect(text).not.toContain(long);
+      const ops = (operation: string) =>
+        sample(text, 'pulse_graphql_operations_total', { operation, transport: 'http' });
+      expect([ops(long.slice(0, 100)), ops('other')]).toEqual([1, 1]);
+    } finally {
+      await pulse.stop();
+    }
+  });
+
   it('counts rate-limit refusals', async () => {
     const pulse = await startTestPulse('sqlite', {
       rateLimits: {
