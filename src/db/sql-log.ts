@@ -85,7 +85,7 @@ export class SqlLogger implements TypeOrmLogger {
 
   logQueryError(error: string | Error, query: string): void {
     emit({ kind: 'failed' });
-    this.write('warn', 'sql failed', { sql: query, error: String(error) });
+    this.write('warn', 'sql failed', { sql: query, error: withoutValues(String(error)) });
   }
 
   logQuerySlow(time: number, query: string): void {
@@ -99,4 +99,16 @@ export class SqlLogger implements TypeOrmLogger {
   }
 
   log(): void {}
+}
+
+/**
+ * A driver's error message without the values MySQL and MariaDB quote in some of them (a taken
+ * email in "Duplicate entry '…' for key …", a cell in "Incorrect … value: '…' for column …"):
+ * they may be personal data, and failed statements are logged at the default level. The error
+ * and the key or column it names stay, for the operator.
+ */
+export function withoutValues(message: string): string {
+  return message
+    .replace(/(Duplicate entry )'.*'( for key )/s, "$1'…'$2")
+    .replace(/( value: )'.*'( for column |$)/s, "$1'…'$2");
 }
