@@ -92,6 +92,8 @@ export async function importCsv(
   let rejects: RejectsFile | null = null;
   let rows = 0;
   let lastLine = 0;
+  // csv-parse counts a CRLF inside a quoted cell as two lines; editors show one line break.
+  let crlfInCells = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
@@ -99,7 +101,12 @@ export async function importCsv(
     }>) {
       // info.lines is the line a record ends on; a quoted field may span lines.
       const line = lastLine + 1;
-      lastLine = info.lines;
+      for (const cell of record) {
+        if (cell.includes('\r\n')) {
+          crlfInCells += cell.split('\r\n').length - 1;
+        }
+      }
+      lastLine = info.lines - crlfInCells;
       if (record.every((cell) => cell === '')) {
         continue;
       }

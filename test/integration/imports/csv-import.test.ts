@@ -136,6 +136,31 @@ describe('importCsv on SQLite', () => {
       expect(existsSync(rejectsFileFor(clean))).toBe(false);
     });
 
+    // Windows tools end lines with CRLF, inside quoted cells too. csv-parse counts such a break
+    // as two lines, which put every later rejected row one line further per break.
+    it('numbers lines as an editor does in a CRLF file with a line break inside a cell', async () => {
+      const crlf = path.join(dir, 'crlf.csv');
+      writeFileSync(
+        crlf,
+        [
+          '\uFEFFexternal_id,name,email',
+          'W1,"Wen\r\nMulti",wen@example.com',
+          '',
+          'W2,Xi,not-an-email',
+          'W3,"Yu\r\nTwo\r\nBreaks",yu@example.com',
+          'W4,Zo,also-not-an-email',
+        ].join('\r\n'),
+      );
+
+      const summary = await importCsv(services, 'customers', crlf);
+
+      expect(summary).toMatchObject({ rows: 4, rejected: 2, imported: { created: 2 } });
+      expect(readRejects(crlf).map((row) => [row.line, row.first])).toEqual([
+        [5, 'W2'],
+        [9, 'W4'],
+      ]);
+    });
+
     it('refuses a file without an external_id column before importing anything', async () => {
       const headless = writeCsv('no-id.csv', ['name,email', 'Kim,kim@example.com']);
 
