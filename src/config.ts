@@ -201,6 +201,10 @@ export function readDatabase(env: Env): DatabaseConfig {
   }
   const server = serverUrl(url);
   if (server) {
+    // A mysql:// URL also goes through URL() when openDatabase asks the server whether it is
+    // MariaDB; a password with an unencoded # ? or / breaks it there.
+    checkCredentials('DATABASE_URL', url, server.flavor === 'mysql' && !URL.canParse(url));
+
     return {
       type: 'mysql',
       ...server,
@@ -226,6 +230,27 @@ function serverUrl(url: string): { flavor: 'mysql' | 'mariadb'; url: string } | 
     : null;
 }
 
+/**
+ * Refuses a server URL whose user name or password the drivers cannot read: both TypeORM and
+ * mysql2 percent-decode them (a bare `%` fails with "URI malformed" when connecting), and
+ * `unparsable` says the URL also fails where URL() reads it.
+ */
+function checkCredentials(name: string, url: string, unparsable: boolean): void {
+  const authority = url.slice(url.indexOf('//') + 2).split('/')[0];
+  const credentials = authority.slice(0, Math.max(authority.lastIndexOf('@'), 0));
+  let decodable = true;
+  try {
+    decodeURIComponent(credentials);
+  } catch {
+    decodable = false;
+  }
+  if (!decodable || unparsable) {
+    throw new Error(
+      `${name} must percent-encode special characters in the user name and password (% as %25, # as %23, ? as %3F, / as %2F), got "${withoutPassword(url)}"`,
+    );
+  }
+}
+
 // Replicas copy the primary, so they share its flavor: only the URL of each is kept.
 function readReplicaUrls(env: Env): string[] {
   const urls = (env.PULSE_DB_REPLICA_URLS ?? '')
@@ -240,6 +265,7 @@ function readReplicaUrls(env: Env): string[] {
         `PULSE_DB_REPLICA_URLS must be comma-separated mysql://user:pass@host:port/database or mariadb://… URLs, got "${withoutPassword(raw)}"`,
       );
     }
+    checkCredentials('PULSE_DB_REPLICA_URLS', raw, false);
 
     return server.url;
   });

@@ -163,6 +163,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes percent-encoded passwords, and an unencoded @, which the drivers read', () => {
+    for (const url of ['mysql://pulse:50%25off%23@db:3306/pulse', 'mysql://pulse:p@ss@db/pulse']) {
+      expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ url });
+    }
+  });
+
   it('reads replica URLs, trimmed, normalising the scheme as for DATABASE_URL', () => {
     expect(
       loadConfig({
@@ -201,6 +207,23 @@ describe('loadConfig', () => {
     [
       { DATABASE_URL: 'postgres://pulse:s3cret-pw@db/pulse' },
       'DATABASE_URL must be sqlite:PATH, mysql://user:pass@host:port/database or mariadb://…, got "postgres://pulse:***@db/pulse"',
+    ],
+    // The drivers percent-decode the user name and password, and mysql:// URLs go through
+    // URL() to detect MariaDB: these failed at connect time with "URI malformed" or "Invalid URL".
+    [
+      { DATABASE_URL: 'mysql://pulse:50%zz@db:3306/pulse' },
+      'DATABASE_URL must percent-encode special characters in the user name and password (% as %25, # as %23, ? as %3F, / as %2F), got "mysql://pulse:***@db:3306/pulse"',
+    ],
+    [
+      { DATABASE_URL: 'mysql://pulse:pa#ss@db:3306/pulse' },
+      'DATABASE_URL must percent-encode special characters in the user name and password (% as %25, # as %23, ? as %3F, / as %2F), got "mysql://pulse:***@db:3306/pulse"',
+    ],
+    [
+      {
+        DATABASE_URL: 'mysql://u:p@primary/pulse',
+        PULSE_DB_REPLICA_URLS: 'mysql://r:100%@replica/pulse',
+      },
+      'PULSE_DB_REPLICA_URLS must percent-encode special characters in the user name and password (% as %25, # as %23, ? as %3F, / as %2F), got "mysql://r:***@replica/pulse"',
     ],
     [
       { DATABASE_URL: 'mysql://pulse:s3cret@pw@db:3306' },
