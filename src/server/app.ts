@@ -166,7 +166,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
       metrics,
       metricsToken: config.metricsToken,
       slowRequestMs: config.slowRequestMs,
-      health: { db, isAccepting: () => accepting },
+      health: { db, isAccepting: () => accepting, log },
     }),
   );
   const ws = startWsServer({

@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
+import type { Log } from '../log';
 
 /** What the health endpoints look at. */
 export interface Health {
   db: DataSource;
   /** False once shutdown began: load balancers stop sending traffic before the server stops. */
   isAccepting: () => boolean;
+  /** Where a failed readiness check's reason goes. */
+  log: Log;
 }
 
 /**
@@ -28,10 +31,10 @@ export function healthHandler(health: Health) {
       await health.db.query('SELECT 1');
       send(response, 200, { status: 'ready' });
     } catch (error) {
-      send(response, 503, {
-        status: 'database unavailable',
-        error: String((error as Error).message),
-      });
+      // The probe answers anyone who reaches the port: the driver's message (the database's
+      // address, its user name) goes to the log, not into the answer.
+      health.log.warn('readiness check failed', { error: String((error as Error).message) });
+      send(response, 503, { status: 'database unavailable' });
     }
   };
 }
