@@ -28,6 +28,13 @@ export interface ActionDefinition {
 
 /** Throws BAD_USER_INPUT naming the first field of `definition` that cannot be used. */
 export function checkActionDefinition(definition: ActionDefinition): void {
+  // On update these inputs are nullable, as every omitted field is; an explicit null must not
+  // reach the NOT NULL columns (an INTERNAL_SERVER_ERROR from the database).
+  for (const field of ['name', 'objective', 'channel'] as const) {
+    if (definition[field] === null) {
+      throw badInput('cannot be null; omit it to keep the current value', `input.${field}`);
+    }
+  }
   checkNonNegative(definition.costPerContact, 'input.costPerContact');
   checkNonNegative(definition.incentiveCost, 'input.incentiveCost');
   checkEffect(definition.effect, 'input.effect');

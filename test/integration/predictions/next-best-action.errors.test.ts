@@ -140,6 +140,27 @@ describeEachDialect('next best action: failing inputs and roles', (pulse) => {
     });
   });
 
+  it.each([
+    ['name', 'input.name'],
+    ['objective', 'input.objective'],
+    ['channel', 'input.channel'],
+  ])(
+    'refuses an update that sets %s to null with BAD_USER_INPUT, unchanged',
+    async (name, field) => {
+      const created = await pulse().query<any>(CREATE, { input: valid() });
+      const { id } = created.data.createAction.action;
+      expectError(
+        await pulse().query(UPDATE, { input: { id, version: 1, [name]: null } }),
+        'BAD_USER_INPUT',
+        field,
+      );
+      expect((await pulse().query<any>(ACTION, { id })).data.action).toMatchObject({
+        name: 'Win-back voucher',
+        version: 1,
+      });
+    },
+  );
+
   it('archives an action, hiding it from the catalogue unless asked, and refuses a stale version', async () => {
     const created = await pulse().query<any>(CREATE, { input: valid({ segmentId }) });
     const { id } = created.data.createAction.action;
