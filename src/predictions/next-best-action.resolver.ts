@@ -66,9 +66,14 @@ export class NextBestActionResolver {
     @Args() args: NextBestActionsArgs,
     @Ctx() ctx: PulseContext,
   ): Promise<NextBestActionConnection> {
+    const segmentId = args.segmentId ? fromGlobalId(args.segmentId, 'Segment', 'segmentId') : null;
+    if (segmentId !== null) {
+      // An unknown segment is NOT_FOUND, not an empty list that hides the mistaken id.
+      await this.services.segments.get(segmentId, 'segmentId');
+    }
     const page = await this.services.nextBestActions.recommendations(
       {
-        segmentId: args.segmentId ? fromGlobalId(args.segmentId, 'Segment', 'segmentId') : null,
+        segmentId,
         budget: args.budget ?? null,
         includeOverBudget: args.includeOverBudget,
       },

@@ -161,6 +161,14 @@ describeEachDialect('next best action: failing inputs and roles', (pulse) => {
     },
   );
 
+  it('answers NOT_FOUND on segmentId to a recommendation list of an unknown segment', async () => {
+    const response = await pulse().query(
+      'query($s: ID) { nextBestActions(segmentId: $s) { totalCount } }',
+      { s: missing('Segment') },
+    );
+    expectError(response, 'NOT_FOUND', 'segmentId');
+  });
+
   it('archives an action, hiding it from the catalogue unless asked, and refuses a stale version', async () => {
     const created = await pulse().query<any>(CREATE, { input: valid({ segmentId }) });
     const { id } = created.data.createAction.action;
