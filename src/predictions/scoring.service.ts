@@ -65,12 +65,12 @@ export class ScoringService {
     );
   }
 
-  /** One pass for `kind`; null when it has no active model or another pass is running. */
+  /**
+   * One pass for `kind`; null when it has no active model or another pass is running. A
+   * promotion while a pass runs cannot start its own pass (the lease is taken), so the pass that
+   * holds the lease scores again when the active version is no longer the one it scored.
+   */
   async score(kind: PredictionKind, now = new Date()): Promise<ScoringRunEntity | null> {
-    const version = await this.registry.active(kind);
-    if (!version) {
-      return null;
-    }
     // A holder per pass: the lease is re-entrant for its holder, and two passes of a kind on
     // one instance must exclude each other too.
     const lease = new JobLease(
@@ -82,43 +82,66 @@ export class ScoringService {
     if (!(await lease.acquire())) {
       return null;
     }
+    let scored: { version: ModelVersionEntity; run: ScoringRunEntity } | null;
     try {
-      const runs = this.db.getRepository(ScoringRunEntity);
-      const run = await serialized(this.db, () =>
-        runs.save(runs.create({ kind, modelVersionId: version.id, startedAt: now, scored: 0 })),
-      );
-      const reference = version.reference as unknown as DriftReference;
-      const writer = await PredictionWriter.open(this.db, kind, version.id, now);
-      let drift: DriftCounter;
-      try {
-        drift = await (kind === 'CLV'
-          ? this.scoreClv(version, now, reference, writer)
-          : this.scoreBinary(version, now, reference, writer));
-        await writer.commit();
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
-      this.changes.notify('predictions');
-      const report = drift.report();
-      await serialized(this.db, () =>
-        runs.update(
-          { id: run.id },
-          {
-            finishedAt: new Date(),
-            scored: writer.count,
-            scorePsi: report.scorePsi,
-            maxFeaturePsi: report.maxFeaturePsi,
-            featurePsi: report.featurePsi,
-          },
-        ),
-      );
-      this.warnOnDrift(version, report);
-
-      return runs.findOneByOrFail({ id: run.id });
+      // Read under the lease: a version read before it may be retired by the time the lease is
+      // free, and its scores would replace those of the version promoted meanwhile.
+      const version = await this.registry.active(kind);
+      scored = version && { version, run: await this.pass(kind, version, now) };
     } finally {
       await lease.release();
     }
+    if (!scored) {
+      return null;
+    }
+    // Checked after the release: a promotion committed later finds the lease free, or held by a
+    // pass that checks again when it ends.
+    const active = await this.registry.active(kind);
+    if (active && active.id !== scored.version.id) {
+      return (await this.score(kind)) ?? scored.run;
+    }
+
+    return scored.run;
+  }
+
+  private async pass(
+    kind: PredictionKind,
+    version: ModelVersionEntity,
+    now: Date,
+  ): Promise<ScoringRunEntity> {
+    const runs = this.db.getRepository(ScoringRunEntity);
+    const run = await serialized(this.db, () =>
+      runs.save(runs.create({ kind, modelVersionId: version.id, startedAt: now, scored: 0 })),
+    );
+    const reference = version.reference as unknown as DriftReference;
+    const writer = await PredictionWriter.open(this.db, kind, version.id, now);
+    let drift: DriftCounter;
+    try {
+      drift = await (kind === 'CLV'
+        ? this.scoreClv(version, now, reference, writer)
+        : this.scoreBinary(version, now, reference, writer));
+      await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    this.changes.notify('predictions');
+    const report = drift.report();
+    await serialized(this.db, () =>
+      runs.update(
+        { id: run.id },
+        {
+          finishedAt: new Date(),
+          scored: writer.count,
+          scorePsi: report.scorePsi,
+          maxFeaturePsi: report.maxFeaturePsi,
+          featurePsi: report.featurePsi,
+        },
+      ),
+    );
+    this.warnOnDrift(version, report);
+
+    return runs.findOneByOrFail({ id: run.id });
   }
 
   /** Scores and writes every customer; returns the pass's drift counts. */
