@@ -84,8 +84,15 @@ export function toModelVersion(row: ModelVersionEntity): ModelVersion {
   });
 }
 
-/** The GraphQL view of a prediction row. */
-export function toPrediction(row: PredictionEntity): Prediction {
+/** A one-hot column of a categorical custom attribute: `attribute_<path>=<level>`. */
+const ATTRIBUTE_LEVEL = /^(attribute_[^=]+=).+$/;
+
+/**
+ * The GraphQL view of a prediction row. `masked` (a partner's view) hides the level in the
+ * name of a categorical attribute's column: a customer's contributions name their own level
+ * (`attribute_plan=gold`), the text the partner sees masked in `attributes`.
+ */
+export function toPrediction(row: PredictionEntity, masked = false): Prediction {
   return {
     modelVersionId: row.modelVersionId,
     kind: row.kind as PredictionKindValue,
@@ -93,7 +100,7 @@ export function toPrediction(row: PredictionEntity): Prediction {
     decile: row.decile,
     scoredAt: row.scoredAt,
     contributions: (row.contributions ?? []).map(([feature, value, contribution]) => ({
-      feature,
+      feature: masked ? feature.replace(ATTRIBUTE_LEVEL, '$1***') : feature,
       value,
       contribution,
     })),

@@ -14,6 +14,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { masksPersonalData } from '../auth/masking';
 import { READERS, WRITERS } from '../auth/principal';
 import { Customer } from '../customers/customer.types';
 import { notFound } from '../errors';
@@ -203,6 +204,10 @@ export class CustomerPredictionResolver {
       "The customer's latest predictions, one per kind scored (none before a model is active).",
   })
   async predictions(@Root() customer: Customer, @Ctx() ctx: PulseContext): Promise<Prediction[]> {
-    return (await ctx.loaders.predictionsByCustomerId.load(customer.dbId)).map(toPrediction);
+    const masked = masksPersonalData(ctx.principal?.role);
+
+    return (await ctx.loaders.predictionsByCustomerId.load(customer.dbId)).map((row) =>
+      toPrediction(row, masked),
+    );
   }
 }
