@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { createContainer } from './container';
 import { RESOLVERS } from './resolvers';
 import { rootFieldRoles } from './root-field-roles';
+import { validateSubscriptionArguments } from './subscription-args';
 import { preferSimpleFields } from './simple-fields';
 import { validateArgument } from './validate';
 
@@ -19,6 +20,7 @@ export async function buildPulseSchema(services: Services, pubSub: PubSub): Prom
     validateFn: validateArgument,
     container: createContainer(services),
   });
+  validateSubscriptionArguments(schema);
   // type-graphql has no option for describing the root types; every type gets a description.
   describe(schema.getQueryType(), 'Reads: customers, their activity and orders, any object by id.');
   describe(schema.getMutationType(), 'Writes: customers, ingestion of interactions and orders.');

@@ -107,4 +107,24 @@ describeEachDialect('alertEvents subscription', (pulse) => {
     await client.dispose();
     expectError(response, 'BAD_USER_INPUT', 'since');
   });
+
+  it('refuses more than 100 KPI or rule ids with BAD_USER_INPUT when subscribing, not on each event', async () => {
+    const client = wsClient(pulse(), pulse().keys[Role.ALERTS]);
+    const ids = (type: string) =>
+      Array.from({ length: 101 }, (_, i) => Buffer.from(`${type}:${i + 1}`).toString('base64url'));
+    for (const [filter, field] of [
+      [{ kpiIds: ids('Kpi') }, 'filter.kpiIds'],
+      [{ ruleIds: ids('AlertRule') }, 'filter.ruleIds'],
+    ] as const) {
+      // An accepted subscription stays open and never completes: give it a moment, no more.
+      const response = await Promise.race([
+        wsRequest(client, SUBSCRIPTION, { filter }),
+        new Promise<{ errors: undefined }>((resolve) =>
+          setTimeout(() => resolve({ errors: undefined }), 1500),
+        ),
+      ]);
+      expectError(response, 'BAD_USER_INPUT', field);
+    }
+    await client.dispose();
+  });
 });

@@ -1,6 +1,8 @@
 import { describeEachDialect } from '../support/dialects';
 import { createCustomers, unique } from '../support/factories';
+import { expectError } from '../support/expect-error';
 import { collect, wsClient } from '../support/ws';
+import { wsRequest } from '../support/ws-request';
 import { Role } from '../../../src/auth/principal';
 
 const RECORDED = `subscription Live($ids: [ID!]!) {
@@ -71,6 +73,25 @@ describeEachDialect('interactionRecorded subscription', (pulse) => {
     const [result] = await live.results;
     await client.dispose();
     expect(result.data.interactionRecorded.properties).toEqual({ note: '***', priority: 2 });
+  });
+
+  it.each([
+    ['no customer', 0],
+    ['101 customers', 101],
+  ])('refuses %s with BAD_USER_INPUT on customerIds when subscribing', async (_title, count) => {
+    const client = wsClient(pulse(), pulse().keys[Role.ANALYST]);
+    const ids = Array.from({ length: count }, (_, i) =>
+      Buffer.from(`Customer:${i + 1}`).toString('base64url'),
+    );
+    // An accepted subscription stays open and never completes: give it a moment, no more.
+    const response = await Promise.race([
+      wsRequest(client, RECORDED, { ids }),
+      new Promise<{ errors: undefined }>((resolve) =>
+        setTimeout(() => resolve({ errors: undefined }), 1500),
+      ),
+    ]);
+    await client.dispose();
+    expectError(response, 'BAD_USER_INPUT', 'customerIds');
   });
 
   // A socket without a key closes with 4401 before any subscription (see limits/websocket.test.ts).
