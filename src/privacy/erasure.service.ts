@@ -6,6 +6,7 @@ import { inTransaction } from '../db/transaction';
 import { notFound } from '../errors';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { OrderEntity } from '../orders/order.entity';
+import { PredictionEntity } from '../predictions/prediction.entity';
 import { CustomerMergeEntity } from '../quality/customer-merge.entity';
 import { AuditAction, type Actor } from './audit-record';
 import type { AuditService } from './audit.service';
@@ -22,6 +23,8 @@ export interface ErasureResult {
   ordersKept: number;
   consentsDeleted: number;
   consentChangesDeleted: number;
+  /** Scores of the person, with the feature values that explain them. */
+  predictionsDeleted: number;
 }
 
 /**
@@ -101,6 +104,10 @@ export class ErasureService {
           (await tx.getRepository(ConsentEntity).delete({ customerId })).affected ?? 0,
         consentChangesDeleted:
           (await tx.getRepository(ConsentChangeEntity).delete({ customerId })).affected ?? 0,
+        // A score's explanation holds the person's feature values (a categorical attribute's
+        // level among them); the next scoring pass would skip them, but not delete them.
+        predictionsDeleted:
+          (await tx.getRepository(PredictionEntity).delete({ customerId })).affected ?? 0,
       };
       const { customerId: _id, erasedAt: _at, ...counts } = result;
       await this.audit.record(tx, {

@@ -50,4 +50,10 @@ export class EraseCustomerPayload {
 
   @Field(() => Int, { description: 'Consent history entries deleted.' })
   consentChangesDeleted!: number;
+
+  @Field(() => Int, {
+    description:
+      'Predictions deleted (one per kind scored), with the feature values explaining them.',
+  })
+  predictionsDeleted!: number;
 }

@@ -4,6 +4,7 @@ import { ConsentChangeEntity, ConsentEntity } from '../../../src/customers/conse
 import { parseInstant } from '../../../src/db/dialect';
 import { fromGlobalId } from '../../../src/graphql/global-id';
 import { InteractionEntity } from '../../../src/interactions/interaction.entity';
+import { PredictionEntity } from '../../../src/predictions/prediction.entity';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
 import type { TestPulse } from '../support/start-pulse';
@@ -12,7 +13,7 @@ import { apiKeyIdOf, auditEntries, createPersonWithHistory } from './privacy-sup
 const ERASE = `mutation Erase($input: EraseCustomerInput!) {
   eraseCustomer(input: $input) {
     customerId erasedAt interactionsKept interactionPropertiesCleared ordersKept
-    consentsDeleted consentChangesDeleted
+    consentsDeleted consentChangesDeleted predictionsDeleted
   }
 }`;
 const EXPORT = `query($id: ID!) { exportCustomerData(customerId: $id) { customerId } }`;
@@ -88,6 +89,7 @@ describeEachDialect('eraseCustomer', (pulse) => {
       ordersKept: 2,
       consentsDeleted: 1,
       consentChangesDeleted: 1,
+      predictionsDeleted: 0,
     });
     const db = pulse().app.db;
     const after = await db.getRepository(CustomerEntity).findOneByOrFail({ id });
@@ -111,6 +113,36 @@ describeEachDialect('eraseCustomer', (pulse) => {
     expect(interactions.map((row) => row.properties)).toEqual([null, null]);
     expect(await db.getRepository(ConsentEntity).countBy({ customerId: id })).toBe(0);
     expect(await db.getRepository(ConsentChangeEntity).countBy({ customerId: id })).toBe(0);
+  });
+
+  it("deletes the person's predictions, whose explanations hold their feature values", async () => {
+    const [person, other] = [
+      await createPersonWithHistory(pulse(), 1),
+      await createPersonWithHistory(pulse(), 1),
+    ];
+    const ids = [person, other].map((customer) => fromGlobalId(customer.id, 'Customer', 'id'));
+    const predictions = pulse().app.db.getRepository(PredictionEntity);
+    for (const customerId of ids) {
+      for (const kind of ['CHURN', 'CLV'] as const) {
+        await predictions.insert({
+          customerId,
+          kind,
+          modelVersionId: 1,
+          score: 0.4,
+          decile: 5,
+          contributions: [['attribute_plan=gold', 1, 0.3]],
+          scoredAt: new Date(),
+        });
+      }
+    }
+
+    const response = await pulse().query<{ eraseCustomer: { predictionsDeleted: number } }>(ERASE, {
+      input: { customerId: person.id },
+    });
+
+    expect(response.data!.eraseCustomer.predictionsDeleted).toBe(2);
+    expect(await predictions.countBy({ customerId: ids[0] })).toBe(0);
+    expect(await predictions.countBy({ customerId: ids[1] })).toBe(2);
   });
 
   it('removes the erased person from customers, customer, customerByExternalId and node', async () => {
@@ -242,6 +274,7 @@ describeEachDialect('eraseCustomer', (pulse) => {
         ordersKept: 2,
         consentsDeleted: 1,
         consentChangesDeleted: 1,
+        predictionsDeleted: 0,
       },
     });
   });
