@@ -86,8 +86,12 @@ export class ScoringService {
     try {
       // Read under the lease: a version read before it may be retired by the time the lease is
       // free, and its scores would replace those of the version promoted meanwhile.
-      const version = await this.registry.active(kind);
-      scored = version && { version, run: await this.pass(kind, version, now) };
+      // Renewed while the pass runs, so a pass longer than the lease keeps others out.
+      scored = await lease.holding(async () => {
+        const version = await this.registry.active(kind);
+
+        return version && { version, run: await this.pass(kind, version, now) };
+      });
     } finally {
       await lease.release();
     }
