@@ -81,3 +81,64 @@ export function maskedArgument(
 
   return sortField === 'NAME' ? 'orderBy.field' : null;
 }
+
+/**
+ * Whether a profile condition of a segment rule tests a value that a masking role sees masked on
+ * the customer: the city, and custom attributes read as text (STRING, DATE: JSON strings, shown
+ * as `***`). Numbers and booleans stay, and so does AGE, as the birth year does.
+ */
+export function isMaskedProfileField(field: string, type?: string | null): boolean {
+  return field === 'CITY' || (field === 'ATTRIBUTE' && type !== 'NUMBER' && type !== 'BOOLEAN');
+}
+
+/** A segment rule as sent (GraphQL input or JSON), as far as masking needs to read it. */
+export interface MaskableRuleNode {
+  all?: readonly MaskableRuleNode[] | null;
+  any?: readonly MaskableRuleNode[] | null;
+  not?: MaskableRuleNode | null;
+  profile?: { field?: string | null; type?: string | null } | null;
+  behaviour?: { property?: { equals?: unknown } | null } | null;
+}
+
+/**
+ * The segment-rule counterpart of maskedArgument: a rule a masking role evaluates must not test
+ * a masked value (the city, a text attribute, text in interaction properties), anywhere in its
+ * tree, since the size and sample of what it selects would reveal it. Returns the path of the
+ * first offending condition with the root at `field` (`definition.all[1].profile`, as
+ * parseDefinition names parts), or null when the rule is allowed.
+ */
+export function maskedRuleCondition(
+  role: Role | undefined,
+  rule: MaskableRuleNode | null | undefined,
+  field: string,
+): string | null {
+  if (!masksPersonalData(role)) {
+    return null;
+  }
+  // Depth-first with an explicit stack, in the order the tree is written, so the first
+  // offending condition is reported whatever the nesting.
+  const stack: Array<[MaskableRuleNode | null | undefined, string]> = [[rule, field]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (!node) {
+      continue;
+    }
+    const { profile, behaviour } = node;
+    if (profile?.field && isMaskedProfileField(profile.field, profile.type)) {
+      return `${path}.profile`;
+    }
+    if (typeof behaviour?.property?.equals === 'string') {
+      return `${path}.behaviour.property`;
+    }
+    const children: Array<[MaskableRuleNode | null | undefined, string]> = [];
+    for (const key of ['all', 'any'] as const) {
+      (node[key] ?? []).forEach((child, i) => children.push([child, `${path}.${key}[${i}]`]));
+    }
+    if (node.not) {
+      children.push([node.not, `${path}.not`]);
+    }
+    stack.push(...children.reverse());
+  }
+
+  return null;
+}

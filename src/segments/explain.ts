@@ -1,4 +1,4 @@
-import { maskFreeText, maskName } from '../auth/masking';
+import { isMaskedProfileField, maskFreeText, maskName } from '../auth/masking';
 import { parseInstant, parseNumber, type SqlFragment } from '../db/dialect';
 import { toGlobalId } from '../graphql/global-id';
 import { describePrediction } from './prediction-condition';
@@ -184,15 +184,13 @@ function forEachCondition(
 // The profile values a partner sees masked on the customer: its city, and text in its
 // attributes (numbers and booleans stay). The age stays too, as the birth year does.
 function personalMask(node: ConditionNode): ExplainNode['mask'] {
-  if (!('profile' in node)) {
+  if (!('profile' in node) || !isMaskedProfileField(node.profile.field, node.profile.type)) {
     return null;
   }
-  const { field, type } = node.profile;
-  if (field === 'CITY') {
-    return (value) => (typeof value === 'string' ? maskName(value) : value);
-  }
 
-  return field === 'ATTRIBUTE' && type !== 'NUMBER' && type !== 'BOOLEAN' ? maskFreeText : null;
+  return node.profile.field === 'CITY'
+    ? (value) => (typeof value === 'string' ? maskName(value) : value)
+    : maskFreeText;
 }
 
 function valueSeen(node: ConditionNode, seen: Record<string, unknown>, now: Date): unknown {

@@ -15,10 +15,11 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { masksPersonalData } from '../auth/masking';
+import { maskedRuleCondition, masksPersonalData } from '../auth/masking';
 import { READERS, WRITERS } from '../auth/principal';
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.types';
+import { PulseError } from '../errors';
 import type { PulseContext } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { fromGlobalId } from '../graphql/global-id';
@@ -130,7 +131,8 @@ export class SegmentResolver {
 
   @Authorized(READERS)
   @Query(() => PreviewSegmentPayload, {
-    description: 'Size and a sample of the customers an unsaved rule selects now; stores nothing.',
+    description:
+      'Size and a sample of the customers an unsaved rule selects now; stores nothing. A PARTNER may not test a masked value (CITY, text or date ATTRIBUTE, a text interaction property): FORBIDDEN naming the condition.',
     // The sample is a list without `first`: it holds up to `sampleSize` customers, each with
     // whatever the query selects under it, so it costs like a page of that size.
     complexity: ({ args, childComplexity }) =>
@@ -140,6 +142,14 @@ export class SegmentResolver {
     @Args() args: PreviewArgs,
     @Ctx() ctx: PulseContext,
   ): Promise<PreviewSegmentPayload> {
+    const masked = maskedRuleCondition(ctx.principal?.role, args.definition, 'definition');
+    if (masked) {
+      throw new PulseError(
+        'FORBIDDEN',
+        'Personal fields are masked for this role and cannot be tested in a rule',
+        masked,
+      );
+    }
     const preview = await this.services.segments.preview(
       toDefinitionInput(args.definition, 'definition'),
       args.sampleSize,

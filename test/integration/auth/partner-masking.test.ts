@@ -237,4 +237,117 @@ describeEachDialect('personal data seen by a PARTNER', (pulse) => {
   ])('refuses %s on masked fields with FORBIDDEN', async (_case, query, field) => {
     expectError(await pulse().query(query, {}, { role: Role.PARTNER }), 'FORBIDDEN', field);
   });
+
+  describe('previewSegment', () => {
+    const PREVIEW = `query($definition: SegmentRuleInput!) {
+      previewSegment(definition: $definition, sampleSize: 5) { size sample { id } }
+    }`;
+    const city = { profile: { field: 'CITY', operator: 'STARTS_WITH', value: 'manch' } };
+    const attribute = (type: string, operator: string, value?: unknown) => ({
+      profile: { field: 'ATTRIBUTE', path: 'note', type, operator, value },
+    });
+
+    // A count of customers whose masked value matches would reveal what the mask hides, so a
+    // partner may not test a masked value in a rule, wherever the condition sits in the tree.
+    it.each<[string, Record<string, unknown>, string]>([
+      ['a city condition', city, 'definition.profile'],
+      [
+        'a text attribute inside all / any / not',
+        {
+          all: [
+            { profile: { field: 'COUNTRY', operator: 'EQ', value: 'GB' } },
+            { any: [{ not: attribute('STRING', 'CONTAINS', 'tuesday') }] },
+          ],
+        },
+        'definition.all[1].any[0].not.profile',
+      ],
+      [
+        'a city condition asking only whether it is set',
+        { any: [{ profile: { field: 'CITY', operator: 'IS_SET' } }] },
+        'definition.any[0].profile',
+      ],
+      ['a date attribute', attribute('DATE', 'GTE', '2000-01-01'), 'definition.profile'],
+      [
+        'an interaction property compared with text',
+        {
+          not: {
+            behaviour: {
+              property: { path: 'text', equals: 'my knee hurts after the run' },
+              occurrence: 'COUNT',
+              comparison: 'AT_LEAST',
+              times: 1,
+              window: { lastDays: 3650 },
+            },
+          },
+        },
+        'definition.not.behaviour.property',
+      ],
+    ])('refuses %s to a PARTNER with FORBIDDEN naming it', async (_case, definition, field) => {
+      const response = await pulse().query(PREVIEW, { definition }, { role: Role.PARTNER });
+      expectError(response, 'FORBIDDEN', field);
+      expect(response.data).toBeNull();
+    });
+
+    it.each([Role.ADMIN, Role.ANALYST])('lets %s filter by the city', async (role) => {
+      const response = await pulse().query<{
+        previewSegment: { size: number; sample: Array<{ id: string }> };
+      }>(
+        PREVIEW,
+        { definition: { all: [city, attribute('STRING', 'CONTAINS', 'tuesday')] } },
+        {
+          role,
+        },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.previewSegment).toEqual({ size: 1, sample: [{ id: customerId }] });
+    });
+
+    it('lets a PARTNER filter by unmasked fields: country, age, number attributes and properties', async () => {
+      const response = await pulse().query<{
+        previewSegment: { size: number; sample: Array<{ id: string }> };
+      }>(
+        PREVIEW,
+        {
+          definition: {
+            all: [
+              { profile: { field: 'COUNTRY', operator: 'EQ', value: 'GB' } },
+              { profile: { field: 'AGE', operator: 'GTE', value: 18 } },
+              {
+                profile: {
+                  field: 'ATTRIBUTE',
+                  path: 'tier',
+                  type: 'NUMBER',
+                  operator: 'EQ',
+                  value: 3,
+                },
+              },
+              {
+                not: {
+                  profile: {
+                    field: 'ATTRIBUTE',
+                    path: 'vip',
+                    type: 'BOOLEAN',
+                    operator: 'EQ',
+                    value: true,
+                  },
+                },
+              },
+              {
+                behaviour: {
+                  property: { path: 'priority', equals: 2 },
+                  occurrence: 'COUNT',
+                  comparison: 'AT_LEAST',
+                  times: 1,
+                  window: { lastDays: 3650 },
+                },
+              },
+            ],
+          },
+        },
+        { role: Role.PARTNER },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.previewSegment).toEqual({ size: 1, sample: [{ id: customerId }] });
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import {
   maskBirthDate,
+  isMaskedProfileField,
   maskedArgument,
+  maskedRuleCondition,
   maskEmail,
   maskFreeText,
   maskName,
@@ -49,5 +51,60 @@ describe('maskedArgument', () => {
     expect(maskedArgument(Role.PARTNER, {}, 'NAME')).toBe('orderBy.field');
     expect(maskedArgument(Role.PARTNER, {}, 'SIGNED_UP_AT')).toBeNull();
     expect(maskedArgument(Role.ANALYST, { text: 'ann' }, 'NAME')).toBeNull();
+  });
+});
+
+describe('maskedRuleCondition', () => {
+  const city = { profile: { field: 'CITY' } };
+  const country = { profile: { field: 'COUNTRY' } };
+  const attribute = (type: string) => ({ profile: { field: 'ATTRIBUTE', type } });
+  const property = (equals: unknown) => ({ behaviour: { property: { equals } } });
+
+  it('names the first masked condition depth-first, with the path parseDefinition uses', () => {
+    const rule = {
+      all: [country, { any: [property(2), { not: attribute('STRING') }] }, city],
+    };
+    expect(maskedRuleCondition(Role.PARTNER, rule, 'definition')).toBe(
+      'definition.all[1].any[1].not.profile',
+    );
+    expect(maskedRuleCondition(Role.PARTNER, city, 'input.definition')).toBe(
+      'input.definition.profile',
+    );
+    expect(maskedRuleCondition(Role.PARTNER, { not: property('ann') }, 'definition')).toBe(
+      'definition.not.behaviour.property',
+    );
+  });
+
+  it('lets unmasked fields, numbers and booleans through, and other roles through anything', () => {
+    const allowed = {
+      all: [
+        country,
+        { profile: { field: 'AGE' } },
+        { profile: { field: 'GENDER' } },
+        { profile: { field: 'SIGNED_UP_AT' } },
+        { profile: { field: 'CONSENT' } },
+        attribute('NUMBER'),
+        attribute('BOOLEAN'),
+        property(3),
+        property(true),
+        { behaviour: { property: null } },
+      ],
+      any: null,
+      not: null,
+    };
+    expect(maskedRuleCondition(Role.PARTNER, allowed, 'definition')).toBeNull();
+    for (const role of [Role.ADMIN, Role.ANALYST, Role.ALERTS]) {
+      expect(maskedRuleCondition(role, { all: [city, property('ann')] }, 'definition')).toBeNull();
+    }
+  });
+
+  it('masks the profile fields a partner sees masked on the customer', () => {
+    expect(isMaskedProfileField('CITY')).toBe(true);
+    expect(isMaskedProfileField('ATTRIBUTE', 'STRING')).toBe(true);
+    expect(isMaskedProfileField('ATTRIBUTE', 'DATE')).toBe(true);
+    expect(isMaskedProfileField('ATTRIBUTE', 'NUMBER')).toBe(false);
+    expect(isMaskedProfileField('ATTRIBUTE', 'BOOLEAN')).toBe(false);
+    expect(isMaskedProfileField('AGE')).toBe(false);
+    expect(isMaskedProfileField('COUNTRY')).toBe(false);
   });
 });
