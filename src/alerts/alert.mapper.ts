@@ -1,3 +1,4 @@
+import { type Principal, WRITERS } from '../auth/principal';
 import { encodeCursor } from '../db/pagination';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id';
 import type { AlertEventEntity } from './alert-event.entity';
@@ -16,8 +17,23 @@ import {
   type AlertStateValue,
 } from './alert.types';
 
-/** The GraphQL view of a rule row (the webhook secret stays out). */
-export function toAlertRule(row: AlertRuleEntity): AlertRule {
+/**
+ * Whether this viewer may see where a rule's webhook points: only the roles that may write
+ * alert rules. An incoming-webhook URL is its own credential (Slack and Teams carry the secret
+ * in the path, some receivers in the host name), so anyone else could post to the receiver.
+ */
+export function seesWebhookUrl(principal: Principal | null | undefined): boolean {
+  return principal ? WRITERS.includes(principal.role) : false;
+}
+
+/**
+ * The GraphQL view of a rule row for this viewer: the webhook secret stays out, and the webhook
+ * URL too unless the viewer may write rules (every viewer still sees whether there is one).
+ */
+export function toAlertRule(
+  row: AlertRuleEntity,
+  viewer: { principal?: Principal | null },
+): AlertRule {
   return Object.assign(new AlertRule(), {
     id: toGlobalId('AlertRule', row.id),
     dbId: row.id,
@@ -34,7 +50,8 @@ export function toAlertRule(row: AlertRuleEntity): AlertRule {
     firingSince: row.firingSince,
     mutedUntil: row.mutedUntil,
     acknowledgedAt: row.acknowledgedAt,
-    webhookUrl: row.webhookUrl,
+    webhookUrl: seesWebhookUrl(viewer.principal) ? row.webhookUrl : null,
+    hasWebhook: row.webhookUrl !== null,
     hasWebhookSecret: row.webhookSecret !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -84,22 +84,30 @@ export class AlertRuleResolver {
   @Query(() => AlertRule, { description: 'One alert rule by id; NOT_FOUND when unknown.' })
   async alertRule(
     @Arg('id', () => ID, { description: 'Global id of the rule.' }) id: string,
+    @Ctx() ctx: PulseContext,
   ): Promise<AlertRule> {
-    return toAlertRule(await this.services.alertRules.get(fromGlobalId(id, 'AlertRule', 'id')));
+    return toAlertRule(
+      await this.services.alertRules.get(fromGlobalId(id, 'AlertRule', 'id')),
+      ctx,
+    );
   }
 
   @Authorized(ALERT_READERS)
   @Query(() => AlertRuleConnection, { description: 'Alert rules, oldest first.' })
-  async alertRules(@Args() args: AlertRulesArgs): Promise<AlertRuleConnection> {
+  async alertRules(
+    @Args() args: AlertRulesArgs,
+    @Ctx() ctx: PulseContext,
+  ): Promise<AlertRuleConnection> {
     const page = await this.services.alertRules.list(toRuleFilter(args.filter), args);
 
-    return toConnection(AlertRuleConnection, page, toAlertRule);
+    return toConnection(AlertRuleConnection, page, (row) => toAlertRule(row, ctx));
   }
 
   @Authorized(WRITERS)
   @Mutation(() => AlertRulePayload, { description: 'Creates an alert rule on a KPI, at OK.' })
   async createAlertRule(
     @Arg('input', { description: 'The rule.' }) input: CreateAlertRuleInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<AlertRulePayload> {
     const rule = await this.services.alertRules.create({
       ...input,
@@ -108,7 +116,7 @@ export class AlertRuleResolver {
       hysteresis: input.hysteresis ?? 0,
     });
 
-    return { alertRule: toAlertRule(rule) };
+    return { alertRule: toAlertRule(rule, ctx) };
   }
 
   @Authorized(WRITERS)
@@ -117,6 +125,7 @@ export class AlertRuleResolver {
   })
   async updateAlertRule(
     @Arg('input', { description: 'The changes.' }) input: UpdateAlertRuleInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<AlertRulePayload> {
     const { id, version, for: forCount, ...changes } = input;
     const rule = await this.services.alertRules.update(
@@ -125,7 +134,7 @@ export class AlertRuleResolver {
       { ...changes, forCount },
     );
 
-    return { alertRule: toAlertRule(rule) };
+    return { alertRule: toAlertRule(rule, ctx) };
   }
 
   @Authorized(WRITERS)
@@ -162,26 +171,28 @@ export class AlertRuleResolver {
   })
   async muteAlertRule(
     @Arg('input', { description: 'The rule and the end of the mute.' }) input: MuteAlertRuleInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<AlertRulePayload> {
     const rule = await this.services.alertRules.mute(
       fromGlobalId(input.ruleId, 'AlertRule', 'input.ruleId'),
       input.until,
     );
 
-    return { alertRule: toAlertRule(rule) };
+    return { alertRule: toAlertRule(rule, ctx) };
   }
 
   @Authorized(WRITERS)
   @Mutation(() => AlertRulePayload, { description: 'Ends the mute of a rule now.' })
   async unmuteAlertRule(
     @Arg('input', { description: 'The rule.' }) input: UnmuteAlertRuleInput,
+    @Ctx() ctx: PulseContext,
   ): Promise<AlertRulePayload> {
     const rule = await this.services.alertRules.mute(
       fromGlobalId(input.ruleId, 'AlertRule', 'input.ruleId'),
       null,
     );
 
-    return { alertRule: toAlertRule(rule) };
+    return { alertRule: toAlertRule(rule, ctx) };
   }
 }
 
@@ -225,6 +236,6 @@ export class AlertEventResolver {
   async rule(@Root() event: AlertEvent, @Ctx() ctx: PulseContext): Promise<AlertRule | null> {
     const row = await ctx.loaders.alertRuleById.load(event.ruleDbId);
 
-    return row && toAlertRule(row);
+    return row && toAlertRule(row, ctx);
   }
 }

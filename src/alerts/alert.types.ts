@@ -160,8 +160,15 @@ export class AlertRule extends Node {
   @Field(() => Date, { nullable: true, description: 'When the current firing was acknowledged.' })
   acknowledgedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Where its events are POSTed, if anywhere.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Where its events are POSTed, if anywhere. Only ADMIN and ANALYST, who may write alert rules, see it; other roles get null (see hasWebhook): a webhook URL often carries its receiver's secret, in the path (Slack, Teams) or the host name, and whoever reads it can post to the receiver.",
+  })
   webhookUrl!: string | null;
+
+  @Field({ description: 'Whether its events are POSTed to a webhook (every role sees this).' })
+  hasWebhook!: boolean;
 
   @Field({ description: 'Whether webhook bodies are signed (the secret is never shown).' })
   hasWebhookSecret!: boolean;

@@ -48,7 +48,7 @@ const FETCHERS: Record<string, Fetcher> = {
   AlertRule: async (ctx, id) => {
     const row = await ctx.loaders.alertRuleById.load(id);
 
-    return row && toAlertRule(row);
+    return row && toAlertRule(row, ctx);
   },
   // Key metadata and the audit log are ADMIN's alone, whichever path asks for them.
   ApiKey: adminOnly('API keys', async (ctx, id) => {

@@ -127,4 +127,35 @@ describeEachDialect('alertEvents subscription', (pulse) => {
     }
     await client.dispose();
   });
+
+  it.each([
+    [Role.ADMIN, 'https://hooks.slack.com/services/T0001/B0002/s3cr3t'],
+    [Role.PARTNER, null],
+    [Role.ALERTS, null],
+  ])('shows the rule of a live event with its webhook URL to %s as %p', async (role, url) => {
+    const kpi = await insertKpi(pulse());
+    await createRule(pulse(), {
+      kpiId: kpi.id,
+      condition: { kind: 'THRESHOLD', threshold: { operator: 'BELOW', value: 0.03 } },
+      webhookUrl: 'https://hooks.slack.com/services/T0001/B0002/s3cr3t',
+    });
+    const client = wsClient(pulse(), pulse().keys[role]);
+    const live = collect<{ data?: { alertEvents: { rule: unknown } }; errors?: unknown }>(
+      client,
+      `subscription ($filter: AlertEventFilter) {
+        alertEvents(filter: $filter) { type rule { webhookUrl hasWebhook } }
+      }`,
+      { filter: { kpiIds: [kpi.id] } },
+      1,
+    );
+    await live.ready;
+    await closeDay(pulse(), kpi.dbId, 0, 0.02);
+    const [result] = await live.results;
+    await client.dispose();
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.alertEvents).toEqual({
+      type: 'FIRED',
+      rule: { webhookUrl: url, hasWebhook: true },
+    });
+  });
 });

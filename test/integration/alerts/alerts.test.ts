@@ -346,4 +346,79 @@ describeEachDialect('alert rules', (pulse) => {
       'FORBIDDEN',
     );
   });
+
+  describe('webhook URL', () => {
+    // An incoming-webhook URL is its own password: whoever reads it can post into the channel.
+    const URL = 'https://hooks.slack.com/services/T0001/B0002/s3cr3tT0k3n?token=abc#frag';
+    const READ = `
+      query ($id: ID!, $kpiIds: [ID!]) {
+        alertRule(id: $id) { webhookUrl hasWebhook hasWebhookSecret }
+        alertRules(filter: { kpiIds: $kpiIds }) { edges { node { webhookUrl hasWebhook } } }
+        alertHistory(filter: { kpiIds: $kpiIds }) { edges { node { rule { webhookUrl hasWebhook } } } }
+      }`;
+    const NODE =
+      'query ($id: ID!) { node(id: $id) { ... on AlertRule { webhookUrl hasWebhook } } }';
+    let rule: RuleView;
+    let kpi: { id: string; dbId: number };
+
+    beforeAll(async () => {
+      kpi = await insertKpi(pulse());
+      rule = await createRule(pulse(), {
+        kpiId: kpi.id,
+        condition: below3Percent,
+        webhookUrl: URL,
+        webhookSecret: 'a-secret-of-16-chars',
+      });
+      await closeDay(pulse(), kpi.dbId, 0, 0.02);
+    });
+
+    const seen = (url: string | null) => ({
+      alertRule: { webhookUrl: url, hasWebhook: true, hasWebhookSecret: true },
+      alertRules: { edges: [{ node: { webhookUrl: url, hasWebhook: true } }] },
+      alertHistory: { edges: [{ node: { rule: { webhookUrl: url, hasWebhook: true } } }] },
+    });
+
+    it.each([Role.ADMIN, Role.ANALYST])(
+      'shows %s, who may write rules, the whole URL',
+      async (role) => {
+        const response = await pulse().query(READ, { id: rule.id, kpiIds: [kpi.id] }, { role });
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual(seen(URL));
+        const node = await pulse().query(NODE, { id: rule.id }, { role });
+        expect(node.data).toEqual({ node: { webhookUrl: URL, hasWebhook: true } });
+      },
+    );
+
+    it.each([Role.PARTNER, Role.ALERTS])(
+      'hides the URL from %s, saying only that there is one',
+      async (role) => {
+        const response = await pulse().query(READ, { id: rule.id, kpiIds: [kpi.id] }, { role });
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual(seen(null));
+        expect(JSON.stringify(response.data)).not.toMatch(/slack|s3cr3t/);
+      },
+    );
+
+    it('hides the URL from a PARTNER reading the rule through node(id)', async () => {
+      const node = await pulse().query(NODE, { id: rule.id }, { role: Role.PARTNER });
+      expect(node.errors).toBeUndefined();
+      expect(node.data).toEqual({ node: { webhookUrl: null, hasWebhook: true } });
+    });
+
+    it('says a rule without a webhook has none, to every reader', async () => {
+      const plain = await createRule(pulse(), {
+        kpiId: kpi.id,
+        name: 'No hook',
+        condition: below3Percent,
+      });
+      for (const role of [Role.ADMIN, Role.PARTNER, Role.ALERTS]) {
+        const response = await pulse().query(
+          'query ($id: ID!) { alertRule(id: $id) { webhookUrl hasWebhook } }',
+          { id: plain.id },
+          { role },
+        );
+        expect(response.data).toEqual({ alertRule: { webhookUrl: null, hasWebhook: false } });
+      }
+    });
+  });
 });
