@@ -170,6 +170,8 @@ export interface RuleDialect {
   instant(date: Date): unknown;
   /** 1 when the text `column` matches the regular expression `pattern`, case-sensitively. */
   regexp(column: string, pattern: string): SqlFragment;
+  /** `expr` lower-cased in every script and compared byte for byte: see caselessText. */
+  caseless(expr: string): string;
 }
 
 // SQLite's json_type names JSON types in lower case and reads the path itself; MySQL and
@@ -191,6 +193,7 @@ const SQLITE_RULES: RuleDialect = {
   instant: utcInstantText,
   // REGEXP calls the `regexp` function registered in data-source.ts.
   regexp: (column, pattern) => ({ sql: `(${column} REGEXP ?)`, params: [pattern] }),
+  caseless: (expr) => caselessSql('sqlite', expr),
 };
 
 const MYSQL_RULES: RuleDialect = {
@@ -211,6 +214,7 @@ const MYSQL_RULES: RuleDialect = {
   // REGEXP follows the column's case-insensitive collation; `(?-i)` makes it case-sensitive on
   // both MariaDB (PCRE) and MySQL (ICU).
   regexp: (column, pattern) => ({ sql: `(${column} REGEXP ?)`, params: [`(?-i)${pattern}`] }),
+  caseless: (expr) => caselessSql('mysql', expr),
 };
 
 /** The dialect pieces segment rules compile with. */
@@ -283,7 +287,11 @@ export const SQLITE_LOWER = 'pulse_lower';
  * also equates accented letters (`René` = `Rene`).
  */
 export function caselessText(db: HasConnection, expr: string): string {
-  return dialectOf(db) === 'mysql' ? `CAST(LOWER(${expr}) AS BINARY)` : `${SQLITE_LOWER}(${expr})`;
+  return caselessSql(dialectOf(db), expr);
+}
+
+function caselessSql(dialect: Dialect, expr: string): string {
+  return dialect === 'mysql' ? `CAST(LOWER(${expr}) AS BINARY)` : `${SQLITE_LOWER}(${expr})`;
 }
 
 /** The newest rows of each parent: see newestPerParentSql. */

@@ -189,19 +189,21 @@ function profile(condition: ProfileCondition, options: RuleCompileOptions): Comp
 
 type Comparison = 'string' | 'plain' | 'boolean' | 'instant';
 
-// One column or expression compared with the condition's operand(s). Strings compare in lower
-// case on both sides: MySQL collations ignore case but SQLite's `=` does not.
+// One column or expression compared with the condition's operand(s). Strings compare caseless
+// on both sides (see caseless): neither the database's LOWER nor its collation alone agrees
+// between MySQL and SQLite.
 function compared(
   expression: SqlFragment,
   comparison: Comparison,
   condition: { operator: Operator; value?: Scalar; values?: Scalar[] },
   options: RuleCompileOptions,
 ): CompiledCondition {
-  const x = comparison === 'string' ? sql`LOWER(${expression})` : expression;
+  const text = (fragment: SqlFragment) => caseless(fragment, options.dialect);
+  const x = comparison === 'string' ? text(expression) : expression;
   const param = (v: Scalar): SqlFragment => {
     switch (comparison) {
       case 'string':
-        return sql`LOWER(${v})`;
+        return text(sql`${v}`);
       case 'boolean':
         return sql`${v ? 1 : 0}`;
       case 'instant':
@@ -231,10 +233,11 @@ function compared(
         return sql`${x} <= ${param(v as Scalar)}`;
       case 'BETWEEN':
         return sql`${x} >= ${param(values[0])} AND ${x} <= ${param(values[1])}`;
+      // Both sides caseless: on MySQL they are binary strings, which LIKE compares by bytes.
       case 'CONTAINS':
-        return sql`${x} LIKE LOWER(${containsPattern(String(v))}) ESCAPE '!'`;
+        return sql`${x} LIKE ${text(sql`${containsPattern(String(v))}`)} ESCAPE '!'`;
       case 'STARTS_WITH':
-        return sql`${x} LIKE LOWER(${startsWithPattern(String(v))}) ESCAPE '!'`;
+        return sql`${x} LIKE ${text(sql`${startsWithPattern(String(v))}`)} ESCAPE '!'`;
       case 'IS_SET':
         return sql`${expression} IS NOT NULL`;
       case 'IS_NOT_SET':
@@ -297,13 +300,17 @@ function behaviour(condition: BehaviourCondition, options: RuleCompileOptions): 
     filters.push(sql`i.channel = ${condition.channel}`);
   }
   if (condition.type) {
-    filters.push(sql`LOWER(i.type) = LOWER(${condition.type})`);
+    filters.push(
+      sql`${caseless(sql`i.type`, dialect)} = ${caseless(sql`${condition.type}`, dialect)}`,
+    );
   }
   if (condition.property) {
     const { path, equals } = condition.property;
     const json = jsonPath(path);
     if (typeof equals === 'string') {
-      filters.push(sql`LOWER(${dialect.jsonText('i.properties', json)}) = LOWER(${equals})`);
+      filters.push(
+        sql`${caseless(dialect.jsonText('i.properties', json), dialect)} = ${caseless(sql`${equals}`, dialect)}`,
+      );
     } else if (typeof equals === 'number') {
       filters.push(sql`${dialect.jsonNumber('i.properties', json)} = ${equals}`);
     } else {
@@ -408,6 +415,15 @@ function windowTest(
   }
 
   return sql`${column} >= ${instant(new Date(window.from))} AND ${column} < ${instant(new Date(window.to))}`;
+}
+
+/**
+ * Text lower-cased in every script and compared byte for byte, alike on both dialects (ignoring
+ * case, accents significant: "MÜNCHEN" = "münchen" ≠ "Munchen"), as the README documents and the
+ * test evaluator (JavaScript's toLowerCase) computes.
+ */
+function caseless(fragment: SqlFragment, dialect: RuleDialect): SqlFragment {
+  return { sql: dialect.caseless(fragment.sql), params: fragment.params };
 }
 
 function range(column: SqlFragment, bounds: IntRange | undefined): SqlFragment[] {

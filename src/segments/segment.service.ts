@@ -1,7 +1,7 @@
 import { keysetPage } from '../db/keyset-page';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
-import { containsPattern, parseNumber, ruleDialectOf } from '../db/dialect';
+import { caselessText, containsPattern, parseNumber, ruleDialectOf } from '../db/dialect';
 import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import { type Page, type PageArgs } from '../db/pagination';
@@ -83,8 +83,10 @@ export class SegmentService {
         query.andWhere('s.kind IN (:...kinds)', { kinds: filter.kinds });
       }
       if (filter?.nameContains) {
-        query.andWhere("LOWER(s.name) LIKE :name ESCAPE '!'", {
-          name: containsPattern(filter.nameContains.toLowerCase()),
+        // Caseless in every script on both dialects, as segment rules compare texts.
+        const caseless = (expr: string) => caselessText(this.db, expr);
+        query.andWhere(`${caseless('s.name')} LIKE ${caseless(':name')} ESCAPE '!'`, {
+          name: containsPattern(filter.nameContains),
         });
       }
 

@@ -79,7 +79,20 @@ export const INTERACTION_TYPES = ['purchase', 'page_view', 'Open', 'click'];
 export const RFM_GROUPS = ['CHAMPIONS', 'LOYAL', 'NEW', 'AT_RISK', 'LOST', 'HIBERNATING'];
 export const STAGES = ['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'LAPSED', 'REACTIVATED'];
 export const PREDICTION_KINDS = ['CHURN', 'PROPENSITY', 'CLV'];
-export const CITIES = ['London', 'Paris', 'Berlin', 'new york', 'Leeds', 'St_Albans', '100%Town'];
+// Letters beyond ASCII in several cases, and one without its accent, which must not match.
+export const CITIES = [
+  'London',
+  'Paris',
+  'Berlin',
+  'new york',
+  'Leeds',
+  'St_Albans',
+  '100%Town',
+  'München',
+  'MÜNCHEN',
+  'Munchen',
+  'Łódź',
+];
 
 /** Writes `count` random customers (and their activity) and two STATIC segments. */
 export async function generateSegmentData(
@@ -259,7 +272,7 @@ function draftCustomer(
       : birthDate && birthDate.replace('-02-29', '-02-28');
   const attributes: Record<string, unknown> = {};
   if (pick.chance(0.7)) {
-    attributes.tier = pick.one(['gold', 'Silver', 'bronze', 'GOLD', 3]);
+    attributes.tier = pick.one(['gold', 'Silver', 'bronze', 'GOLD', 3, 'Élite', 'élite', 'Elite']);
   }
   if (pick.chance(0.7)) {
     attributes.score = pick.one([1, 2.5, 3, 4, 7, '7', -1]);
@@ -298,7 +311,7 @@ function draftCustomer(
     interactions: Array.from({ length: pick.int(0, 12) }, () => {
       const properties: Record<string, unknown> = {};
       if (pick.chance(0.6)) {
-        properties.sku = pick.one(['A', 'b', 'B', 1]);
+        properties.sku = pick.one(['A', 'b', 'B', 1, 'Ä', 'ä']);
       }
       if (pick.chance(0.4)) {
         properties.gift = pick.one([true, false]);

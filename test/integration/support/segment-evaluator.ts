@@ -345,7 +345,21 @@ function randomProfile(pick: Pick, data: SegmentData): unknown {
       return {
         profile: {
           field,
-          ...operand(pick, STRING, () => pick.one([...CITIES, 'o', '_', '%', 'new', 'st_', 'LON'])),
+          ...operand(pick, STRING, () =>
+            pick.one([
+              ...CITIES,
+              'o',
+              '_',
+              '%',
+              'new',
+              'st_',
+              'LON',
+              'münchen',
+              'ÜN',
+              'ŁÓ',
+              'unch',
+            ]),
+          ),
         },
       };
     case 'GENDER':
@@ -380,7 +394,7 @@ function randomProfile(pick: Pick, data: SegmentData): unknown {
           path: 'tier',
           type: 'STRING',
           ops: STRING,
-          one: () => pick.one(['gold', 'SILVER', 'o', 'br']),
+          one: () => pick.one(['gold', 'SILVER', 'o', 'br', 'ÉLITE', 'él', 'elite']),
         },
         { path: 'score', type: 'NUMBER', ops: ALL, one: () => pick.one([1, 2.5, 3, 4, 7, -1, 0]) },
         {
@@ -440,7 +454,7 @@ function randomBehaviour(pick: Pick, data: SegmentData): unknown {
   }
   if (pick.chance(0.3)) {
     behaviour.property = pick.chance(0.7)
-      ? { path: 'sku', equals: pick.one(['a', 'B', 1]) }
+      ? { path: 'sku', equals: pick.one(['a', 'B', 1, 'Ä']) }
       : { path: 'gift', equals: pick.chance(0.5) };
   }
   const occurrence = pick.one(['COUNT', 'COUNT', 'NONE', 'FIRST', 'LAST']);

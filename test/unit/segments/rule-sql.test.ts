@@ -60,8 +60,23 @@ describe('compileDefinition', () => {
       'definition',
     );
     expect(compileDefinition(definition, { now, dialect: dialects.sqlite })).toEqual({
-      sql: '(NOT (CASE WHEN LOWER(c.city) = LOWER(?) THEN 1 ELSE 0 END = 1))',
+      sql: '(NOT (CASE WHEN pulse_lower(c.city) = pulse_lower(?) THEN 1 ELSE 0 END = 1))',
       params: ['Leeds'],
+    });
+  });
+
+  it('compares texts lower-cased in every script and byte for byte on both sides, patterns too', () => {
+    const definition = parseDefinition(
+      { version: 1, root: { profile: { field: 'CITY', operator: 'CONTAINS', value: 'ÜN_' } } },
+      'definition',
+    );
+    expect(compileDefinition(definition, { now, dialect: dialects.mysql })).toEqual({
+      sql: "(CASE WHEN CAST(LOWER(c.city) AS BINARY) LIKE CAST(LOWER(?) AS BINARY) ESCAPE '!' THEN 1 ELSE 0 END = 1)",
+      params: ['%ÜN!_%'],
+    });
+    expect(compileDefinition(definition, { now, dialect: dialects.sqlite })).toEqual({
+      sql: "(CASE WHEN pulse_lower(c.city) LIKE pulse_lower(?) ESCAPE '!' THEN 1 ELSE 0 END = 1)",
+      params: ['%ÜN!_%'],
     });
   });
 
