@@ -137,6 +137,16 @@ export function createServices(
     segmentRefresh,
     new ExplainService(db),
   );
+  const kpis = new KpiService(db, config.maxPageSize, analytics.reportingTimeZone);
+  const actions = new ActionService(
+    db,
+    config.maxPageSize,
+    segments,
+    experiments,
+    experimentResults,
+  );
+  // A segment that a KPI, an action or an experiment names cannot be deleted.
+  segments.usedBy(kpis.segmentUsers, actions.segmentUsers, experiments.segmentUsers);
 
   return {
     db,
@@ -159,7 +169,7 @@ export function createServices(
     segments,
     segmentMembers: new SegmentMembersService(db, config.maxPageSize),
     segmentProfiles: new SegmentProfileService(db),
-    kpis: new KpiService(db, config.maxPageSize, analytics.reportingTimeZone),
+    kpis,
     kpiValues,
     kpiEvaluation,
     kpiBreakdowns: new KpiBreakdownService(db, kpiValues, analytics.reportingTimeZone),
@@ -185,7 +195,7 @@ export function createServices(
       scoring,
       log,
     ),
-    actions: new ActionService(db, config.maxPageSize, segments, experiments, experimentResults),
+    actions,
     nextBestActions: new NextBestActionService(db, config.maxPageSize, analytics.nbaHoldoutShare),
   };
 }

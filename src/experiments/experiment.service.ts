@@ -10,6 +10,7 @@ import { PulseError, badInput, notFound } from '../errors';
 import type { EventPublisher } from '../events';
 import { KpiEntity } from '../kpis/kpi.entity';
 import { SegmentEntity } from '../segments/segment.entity';
+import type { SegmentUsers } from '../segments/segment.service';
 import {
   type ExperimentStatus,
   type MetricDefinition,
@@ -88,6 +89,22 @@ export class ExperimentService {
 
     return row;
   }
+
+  /**
+   * Experiments targeting a segment, in any status: deleting it would set their segment to
+   * null (the foreign key's ON DELETE SET NULL), widening them to every customer and changing
+   * the results of finished ones, so SegmentService refuses it while they exist.
+   */
+  readonly segmentUsers: SegmentUsers = {
+    describedAs: 'the targeting of experiments',
+    extension: 'experimentIds',
+    find: (manager, segmentId) =>
+      manager.getRepository(ExperimentEntity).find({
+        select: { id: true, name: true },
+        where: { segmentId },
+        order: { id: 'ASC' },
+      }),
+  };
 
   async byKey(key: string, field = 'experimentKey'): Promise<ExperimentEntity> {
     const row = await this.db.getRepository(ExperimentEntity).findOneBy({ key });

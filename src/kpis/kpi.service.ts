@@ -1,13 +1,20 @@
 import { keysetPage } from '../db/keyset-page';
 import { groupBy } from '../db/loaders';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { newestPerParentSql, parseInstant, parseNumber, sqlInstant } from '../db/dialect';
+import {
+  newestPerParentSql,
+  parseInstant,
+  parseNumber,
+  ruleDialectOf,
+  sqlInstant,
+} from '../db/dialect';
 import { type Page, type PageArgs } from '../db/pagination';
 import { refuseTaken } from '../db/refuse-taken';
 import { analyticalQuery, onReplica } from '../db/replica';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { SegmentEntity } from '../segments/segment.entity';
+import type { SegmentUsers } from '../segments/segment.service';
 import { KpiValueEntity } from './kpi-value.entity';
 import { KpiEntity, type TargetDirection } from './kpi.entity';
 import { type KpiScope, type Metric, validateMetric } from './metrics';
@@ -70,6 +77,24 @@ export class KpiService {
   byIds(ids: readonly number[]): Promise<KpiEntity[]> {
     return this.db.getRepository(KpiEntity).findBy({ id: In([...ids]) });
   }
+
+  /**
+   * KPIs scoped to a segment: deleting it would leave them measuring nobody (values drop to 0
+   * and alert rules fire), so SegmentService refuses it while they exist.
+   */
+  readonly segmentUsers: SegmentUsers = {
+    describedAs: 'the scopes of KPIs',
+    extension: 'kpiIds',
+    find: async (manager, segmentId) => {
+      const scoped = ruleDialectOf(manager).jsonNumber('k.scope', '$.segmentId');
+      const rows: Array<{ id: unknown; name: string }> = await manager.query(
+        `SELECT k.id AS id, k.name AS name FROM kpis k WHERE ${scoped.sql} = ? ORDER BY k.id`,
+        [...scoped.params, segmentId],
+      );
+
+      return rows.map((row) => ({ id: Number(row.id), name: row.name }));
+    },
+  };
 
   /** Every KPI, by key (the board; KPIs are a curated handful, not a growing list). */
   all(): Promise<KpiEntity[]> {

@@ -6,7 +6,7 @@ import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { ExperimentService } from '../experiments/experiment.service';
 import type { ExperimentResultsService } from '../experiments/results.service';
-import type { SegmentService } from '../segments/segment.service';
+import type { SegmentService, SegmentUsers } from '../segments/segment.service';
 import { type ActionDefinition, checkActionDefinition, checkActionKey } from './action-input';
 import { ActionEntity } from './action.entity';
 import { effectFromLift } from './next-best-action';
@@ -46,6 +46,21 @@ export class ActionService {
 
     return row;
   }
+
+  /**
+   * Actions (archived ones too) whose eligibility is a segment: deleting it would leave them
+   * reaching nobody, so SegmentService refuses it while they exist.
+   */
+  readonly segmentUsers: SegmentUsers = {
+    describedAs: 'the eligibility of next best actions',
+    extension: 'actionIds',
+    find: (manager, segmentId) =>
+      manager.getRepository(ActionEntity).find({
+        select: { id: true, name: true },
+        where: { segmentId },
+        order: { id: 'ASC' },
+      }),
+  };
 
   byIds(ids: readonly number[]): Promise<ActionEntity[]> {
     return this.db.getRepository(ActionEntity).findBy({ id: In([...ids]) });

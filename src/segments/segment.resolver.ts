@@ -219,7 +219,8 @@ export class SegmentResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => DeleteSegmentPayload, {
-    description: "Deletes a segment and its history; CONFLICT while other segments' rules use it.",
+    description:
+      "Deletes a segment and its history; CONFLICT while other segments' rules, KPI scopes, next best actions or experiments use it (their database ids in the error's `segmentIds`, `kpiIds`, `actionIds`, `experimentIds`).",
   })
   async deleteSegment(
     @Arg('input', { description: 'The segment to delete.' }) input: DeleteSegmentInput,

@@ -49,14 +49,36 @@ export interface SegmentListFilter {
 /** Customers a preview returns at most. */
 export const MAX_PREVIEW_SAMPLE = 100;
 
+/**
+ * Things of another feature that name segments by id, such as KPIs scoped to a segment: while
+ * one names a segment, deleting it is refused, since it would silently measure, target or
+ * reach nobody (or, for experiments, everybody). The owning feature describes and finds them;
+ * the composition root hands them to `SegmentService.usedBy`, so segments import no feature.
+ */
+export interface SegmentUsers {
+  /** How the CONFLICT message names them, before their names: `the scopes of KPIs`. */
+  describedAs: string;
+  /** The error extension that lists their database ids (as merge's `experimentIds`): `kpiIds`. */
+  extension: string;
+  /** Those that name `segmentId`, in one statement, read through `manager`. */
+  find(manager: EntityManager, segmentId: number): Promise<Array<{ id: number; name: string }>>;
+}
+
 /** Segments: their definitions (validated, acyclic), and the entry points to refresh them. */
 export class SegmentService {
+  private readonly users: SegmentUsers[] = [];
+
   constructor(
     private readonly db: DataSource,
     private readonly maxPageSize: number,
     private readonly refresher: SegmentRefreshService,
     private readonly explainer: ExplainService,
   ) {}
+
+  /** Registers other features' users of segments: a segment they name cannot be deleted. */
+  usedBy(...users: SegmentUsers[]): void {
+    this.users.push(...users);
+  }
 
   async get(id: number, field = 'id'): Promise<SegmentEntity> {
     // By SQL written once (selectEntities): every members page starts with this read.
@@ -210,7 +232,8 @@ export class SegmentService {
 
   /**
    * Deletes a segment with its memberships, history and refresh log; refused with CONFLICT
-   * while other segments' rules reference it.
+   * while other segments' rules or other features' users (see SegmentUsers) name it. One
+   * statement per kind of user, whatever their number.
    */
   async remove(id: number, version: number | null | undefined): Promise<void> {
     await inTransaction(this.db, async (tx) => {
@@ -228,20 +251,43 @@ export class SegmentService {
           },
         );
       }
-      const users = (await this.ruleSegments(tx)).filter(
-        (segment) => segment.id !== id && segment.references.includes(id),
-      );
-      if (users.length > 0) {
-        const names = users.map((segment) => segment.name);
-        throw new PulseError(
-          'CONFLICT',
-          `Segment ${id} is used by the rules of ${names.map((name) => `"${name}"`).join(', ')}: change those first`,
-          'input.id',
-          { referencedBy: names },
-        );
-      }
+      await this.refuseWhileUsed(tx, id);
       await tx.getRepository(SegmentEntity).delete({ id });
     });
+  }
+
+  /**
+   * CONFLICT on `input.id` naming every user of segment `id`: the segments whose rules reference
+   * it (`referencedBy`: their names; `segmentIds`) and each registered kind of user (its
+   * extension), as database ids, every list present, empty when that kind has none.
+   */
+  private async refuseWhileUsed(tx: EntityManager, id: number): Promise<void> {
+    const rules = (await this.ruleSegments(tx)).filter(
+      (segment) => segment.id !== id && segment.references.includes(id),
+    );
+    const kinds: Array<
+      Omit<SegmentUsers, 'find'> & { found: Array<{ id: number; name: string }> }
+    > = [{ describedAs: 'the rules of', extension: 'segmentIds', found: rules }];
+    for (const users of this.users) {
+      kinds.push({ ...users, found: await users.find(tx, id) });
+    }
+    const using = kinds.filter((kind) => kind.found.length > 0);
+    if (using.length === 0) {
+      return;
+    }
+    const named = (users: Array<{ name: string }>) =>
+      users.map((user) => `"${user.name}"`).join(', ');
+    throw new PulseError(
+      'CONFLICT',
+      `Segment ${id} is used by ${using.map((kind) => `${kind.describedAs} ${named(kind.found)}`).join('; ')}: change those first`,
+      'input.id',
+      {
+        referencedBy: rules.map((segment) => segment.name),
+        ...Object.fromEntries(
+          kinds.map((kind) => [kind.extension, kind.found.map((user) => user.id)]),
+        ),
+      },
+    );
   }
 
   /** Recomputes one segment's members; `field` names the id argument in a NOT_FOUND error. */

@@ -1,9 +1,17 @@
 import { Role } from '../../../src/auth/principal';
-import { toGlobalId } from '../../../src/graphql/global-id';
+import { decodeGlobalId, toGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
-import { expectError } from '../support/expect-error';
-import { createCustomers } from '../support/factories';
-import { CREATE_SEGMENT, countryIs, createSegment, memberOf } from './segment-support';
+import { CREATE_EXPERIMENT, purchaseExperiment } from '../experiments/experiment-fixtures';
+import { expectError, firstError } from '../support/expect-error';
+import { createCustomers, unique } from '../support/factories';
+import type { TestPulse } from '../support/start-pulse';
+import {
+  CREATE_SEGMENT,
+  countryIs,
+  createSegment,
+  memberOf,
+  segmentRowCounts,
+} from './segment-support';
 
 const UPDATE = `mutation($input: UpdateSegmentInput!) { updateSegment(input: $input) { segment { id } } }`;
 const DELETE = `mutation($input: DeleteSegmentInput!) { deleteSegment(input: $input) { deletedId } }`;
@@ -18,6 +26,108 @@ const SIZE_HISTORY = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
 const EXPLAIN = `query($segmentId: ID!, $customerId: ID!) {
   explainMembership(segmentId: $segmentId, customerId: $customerId) { holds }
 }`;
+
+/** The database id in a global id: CONFLICT extensions list database ids. */
+const dbId = (id: string) => decodeGlobalId(id, 'id').dbId;
+
+/** Something that names a segment, and how to make it stop (release). */
+interface SegmentUser {
+  id: string;
+  name: string;
+  release: () => Promise<void>;
+}
+
+async function mutate(pulse: TestPulse, query: string, variables: Record<string, unknown>) {
+  const response = await pulse.query<any>(query, variables);
+  if (response.errors) {
+    throw new Error(JSON.stringify(response.errors));
+  }
+
+  return response.data;
+}
+
+// One per kind of reference to a segment outside segment rules: a KPI's scope, a next best
+// action's eligibility, an experiment's targeting.
+const SEGMENT_USERS: Array<
+  [string, string, (pulse: TestPulse, segmentId: string) => Promise<SegmentUser>]
+> = [
+  [
+    'the scope of a KPI',
+    'kpiIds',
+    async (pulse, segmentId) => {
+      const name = unique('scoped kpi');
+      const { createKpi } = await mutate(
+        pulse,
+        'mutation($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id version } } }',
+        { input: { key: unique('scoped').replace(/-/g, '_'), name, scope: { segmentId } } },
+      );
+      const { id, version } = createKpi.kpi;
+      const release = async () => {
+        await mutate(
+          pulse,
+          'mutation($input: DeleteKpiInput!) { deleteKpi(input: $input) { deletedId } }',
+          { input: { id, version } },
+        );
+      };
+
+      return { id, name, release };
+    },
+  ],
+  [
+    'a next best action',
+    'actionIds',
+    async (pulse, segmentId) => {
+      const name = unique('eligible action');
+      const { createAction } = await mutate(
+        pulse,
+        'mutation($input: CreateActionInput!) { createAction(input: $input) { action { id version } } }',
+        {
+          input: {
+            key: unique('act').toLowerCase(),
+            name,
+            objective: 'RETAIN',
+            channel: 'EMAIL',
+            effect: 0.2,
+            segmentId,
+          },
+        },
+      );
+      const { id, version } = createAction.action;
+      const release = async () => {
+        await mutate(
+          pulse,
+          'mutation($input: UpdateActionInput!) { updateAction(input: $input) { action { id } } }',
+          { input: { id, version, segmentId: null } },
+        );
+      };
+
+      return { id, name, release };
+    },
+  ],
+  [
+    'an experiment',
+    'experimentIds',
+    async (pulse, segmentId) => {
+      const key = unique('targeted').toLowerCase();
+      const { createExperiment } = await mutate(pulse, CREATE_EXPERIMENT, {
+        input: purchaseExperiment(key, { segmentId }),
+      });
+      const { id, version } = createExperiment.experiment;
+      const release = async () => {
+        const other = await createSegment(pulse, { kind: 'STATIC' });
+        await mutate(
+          pulse,
+          `mutation($id: ID!, $version: Int!, $input: UpdateExperimentInput!) {
+            updateExperiment(id: $id, version: $version, input: $input) { experiment { id } }
+          }`,
+          { id, version, input: { segmentId: other.id } },
+        );
+      };
+
+      return { id, name: `Experiment ${key}`, release };
+    },
+  ],
+];
 
 describeEachDialect('segment errors', (pulse) => {
   let rule: { id: string; version: number };
@@ -139,6 +249,63 @@ describeEachDialect('segment errors', (pulse) => {
     expect(response.errors?.[0]?.message).toContain(`"user-${process.pid}"`);
     expect((await pulse().query(DELETE, { input: { id: user.id } })).errors).toBeUndefined();
     expect((await pulse().query(DELETE, { input: { id: used.id } })).errors).toBeUndefined();
+  });
+
+  it.each(SEGMENT_USERS)(
+    'refuses to delete a segment used by %s with CONFLICT listing it, deleting nothing, until it is released',
+    async (_kind, key, use) => {
+      const used = await createSegment(pulse(), { kind: 'STATIC' });
+      const user = await use(pulse(), used.id);
+      const before = await segmentRowCounts(pulse());
+      const response = await pulse().query(DELETE, { input: { id: used.id } });
+      expectError(response, 'CONFLICT', 'input.id');
+      expect(response.errors?.[0]?.message).toMatch(/^Segment \d+ is used by the /);
+      expect(response.errors?.[0]?.message).toContain(`"${user.name}": change those first`);
+      expect(firstError(response)).toMatchObject({
+        referencedBy: [],
+        segmentIds: [],
+        [key]: [dbId(user.id)],
+      });
+      expect(await segmentRowCounts(pulse())).toEqual(before);
+      const segment = await pulse().query<any>(`query($id: ID!) { segment(id: $id) { id } }`, {
+        id: used.id,
+      });
+      expect(segment.data.segment).toEqual({ id: used.id });
+
+      await user.release();
+      expect((await pulse().query(DELETE, { input: { id: used.id } })).errors).toBeUndefined();
+    },
+  );
+
+  it('lists every kind of user at once, in as many statements for two users of a kind as for one', async () => {
+    const used = await createSegment(pulse(), { kind: 'STATIC' });
+    const addUsers = async () => ({
+      rule: await createSegment(pulse(), { kind: 'RULE', definition: memberOf(used.id) }),
+      others: await Promise.all(SEGMENT_USERS.map(([, , use]) => use(pulse(), used.id))),
+    });
+    const refuse = () =>
+      pulse().countStatements(() => pulse().query(DELETE, { input: { id: used.id } }));
+    const first = await addUsers();
+    const once = await refuse();
+    const second = await addUsers();
+    const twice = await refuse();
+    expectError(twice.result, 'CONFLICT', 'input.id');
+    const byNumber = (ids: number[]) => [...ids].sort((a, b) => a - b);
+    const ids = (pick: (users: typeof first) => string) =>
+      byNumber([pick(first), pick(second)].map(dbId));
+    const extensions = firstError(twice.result) as Record<string, number[]>;
+    expect({
+      segmentIds: byNumber(extensions.segmentIds),
+      kpiIds: extensions.kpiIds,
+      actionIds: extensions.actionIds,
+      experimentIds: extensions.experimentIds,
+    }).toEqual({
+      segmentIds: ids((users) => users.rule.id),
+      kpiIds: ids((users) => users.others[0].id),
+      actionIds: ids((users) => users.others[1].id),
+      experimentIds: ids((users) => users.others[2].id),
+    });
+    expect(twice.statements).toBe(once.statements);
   });
 
   it.each([
