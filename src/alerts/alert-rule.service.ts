@@ -6,7 +6,13 @@ import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { AlertRuleEntity } from './alert-rule.entity';
 import type { AlertKind, AlertSeverity, AlertState } from './evaluate-rule';
-import { type ConditionInput, conditionParams, parseCondition } from './rule-condition';
+import {
+  checkHysteresis,
+  type ConditionInput,
+  conditionParams,
+  parseCondition,
+  storedCondition,
+} from './rule-condition';
 
 /** Fields of a new rule. */
 export interface AlertRuleData {
@@ -82,6 +88,7 @@ export class AlertRuleService {
 
   async create(data: AlertRuleData, now = new Date()): Promise<AlertRuleEntity> {
     const condition = parseCondition(data.condition, 'input.condition');
+    checkHysteresis(condition, data.hysteresis, 'input.hysteresis');
     checkWebhook(data.webhookUrl, 'input.webhookUrl');
 
     return inTransaction(this.db, async (tx) => {
@@ -162,7 +169,20 @@ export class AlertRuleService {
       });
     }
 
-    return this.changeAtVersion(id, version, set);
+    // The condition and the hysteresis must fit together, whichever of them changes: the one
+    // not given is the stored one. Other changes leave them alone (a rule stored before this
+    // check can still be renamed).
+    const fits =
+      condition || changes.hysteresis !== undefined
+        ? (current: AlertRuleEntity) =>
+            checkHysteresis(
+              condition ?? storedCondition(current.kind, current.params),
+              changes.hysteresis ?? current.hysteresis,
+              'input.hysteresis',
+            )
+        : undefined;
+
+    return this.changeAtVersion(id, version, set, fits);
   }
 
   async remove(id: number, version: number | null | undefined): Promise<void> {
@@ -182,14 +202,17 @@ export class AlertRuleService {
     return this.changeAtVersion(id, null, { mutedUntil: until, updatedAt: now });
   }
 
+  /** Writes `set` if the rule is at `version` (any when null) and `check` accepts the rule read. */
   private changeAtVersion(
     id: number,
     version: number | null,
     set: Partial<AlertRuleEntity>,
+    check?: (current: AlertRuleEntity) => void,
   ): Promise<AlertRuleEntity> {
     return inTransaction(this.db, async (tx) => {
       const current = await this.get(id, version === null ? 'input.ruleId' : 'input.id', tx);
       checkVersion(current, version);
+      check?.(current);
       // The WHERE on version guards against a concurrent update between the read and here.
       const result = await refuseTaken(
         () =>

@@ -291,7 +291,8 @@ class AlertRuleFields {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Margin past the limit needed to resolve (0 or more).',
+    description:
+      'Margin past the limit needed to resolve (0 or more; below `k` for ANOMALY and below `bound` for CHANGE in EITHER direction, whose measures are never negative).',
   })
   @IsOptional()
   @Min(0)

@@ -70,6 +70,38 @@ export function parseCondition(input: ConditionInput, path: string): RuleConditi
   }
 }
 
+/**
+ * Refuses a hysteresis that would keep a firing rule from ever resolving. A rule resolves once
+ * its measure ≤ limit − hysteresis (evaluate-rule.ts), and two measures are never negative: the
+ * ANOMALY distance from the median in scaled MADs, and the size of a CHANGE in EITHER direction.
+ * The THRESHOLD distance, a signed CHANGE UP or DOWN and the TARGET_MISS gap fall as far as the
+ * value moves the good way, so any hysteresis lets those resolve.
+ */
+export function checkHysteresis(condition: RuleCondition, hysteresis: number, field: string): void {
+  const floored =
+    condition.kind === 'ANOMALY'
+      ? {
+          limit: 'k',
+          value: condition.k,
+          resolves:
+            'a firing ANOMALY rule resolves once the value is at most k − hysteresis scaled MADs from the median, and that distance',
+        }
+      : condition.kind === 'CHANGE' && condition.direction === 'EITHER'
+        ? {
+            limit: 'bound',
+            value: condition.bound,
+            resolves:
+              'a firing CHANGE rule in EITHER direction resolves once the size of the change is at most bound − hysteresis, and that size',
+          }
+        : null;
+  if (floored && hysteresis >= floored.value) {
+    throw badInput(
+      `hysteresis must be below ${floored.limit} (${floored.value}), got ${hysteresis}: ${floored.resolves} is never negative`,
+      field,
+    );
+  }
+}
+
 function finite(value: number, field: string): void {
   if (!Number.isFinite(value)) {
     throw badInput(`${value} is not a finite number`, field);

@@ -77,6 +77,27 @@ describeEachDialect('alert rule errors', (pulse) => {
     ['for = 0', { for: 0 }, 'BAD_USER_INPUT', 'input.for'],
     ['a negative hysteresis', { hysteresis: -1 }, 'BAD_USER_INPUT', 'input.hysteresis'],
     [
+      'an ANOMALY whose hysteresis equals k',
+      { condition: { kind: 'ANOMALY', anomaly: { periods: 5, k: 2 } }, hysteresis: 2 },
+      'BAD_USER_INPUT',
+      'input.hysteresis',
+    ],
+    [
+      'an ANOMALY whose hysteresis is above k',
+      { condition: { kind: 'ANOMALY', anomaly: { periods: 5, k: 2 } }, hysteresis: 2.5 },
+      'BAD_USER_INPUT',
+      'input.hysteresis',
+    ],
+    [
+      'a CHANGE in EITHER direction whose hysteresis is not below its bound',
+      {
+        condition: { kind: 'CHANGE', change: { direction: 'EITHER', bound: 0.2 } },
+        hysteresis: 0.2,
+      },
+      'BAD_USER_INPUT',
+      'input.hysteresis',
+    ],
+    [
       'an ftp webhook URL',
       { webhookUrl: 'ftp://example.com/x' },
       'BAD_USER_INPUT',
@@ -145,6 +166,84 @@ describeEachDialect('alert rule errors', (pulse) => {
       });
       expectError(response, 'BAD_USER_INPUT', `input.${key}`);
       expect((await ruleNamesOf(kpi.dbId))[0]).toEqual({ name: rule.name, version: 1 });
+    },
+  );
+
+  it('explains why an ANOMALY hysteresis of k or more is refused: the rule could never resolve', async () => {
+    const response = await pulse().query(CREATE, {
+      input: {
+        kpiId: kpi.id,
+        name: 'never resolves',
+        severity: 'INFO',
+        condition: { kind: 'ANOMALY', anomaly: { periods: 5, k: 3 } },
+        hysteresis: 4,
+      },
+    });
+    expectError(response, 'BAD_USER_INPUT', 'input.hysteresis');
+    expect(response.errors?.[0]?.message).toBe(
+      'hysteresis must be below k (3), got 4: a firing ANOMALY rule resolves once the value is ' +
+        'at most k − hysteresis scaled MADs from the median, and that distance is never negative',
+    );
+  });
+
+  it('refuses updates that leave hysteresis at or above an ANOMALY k, whichever of the two changes, changing nothing', async () => {
+    const anomaly = (k: number) => ({ kind: 'ANOMALY', anomaly: { periods: 5, k } });
+    const created = await createRule(pulse(), {
+      kpiId: kpi.id,
+      name: 'Anomaly with margin',
+      condition: anomaly(3),
+      hysteresis: 1,
+    });
+    const stored = async () =>
+      (
+        await pulse()
+          .app.db.getRepository(AlertRuleEntity)
+          .findOneByOrFail({ name: 'Anomaly with margin', kpiId: kpi.dbId })
+      ).version;
+    for (const change of [
+      { hysteresis: 3 },
+      { condition: anomaly(1) },
+      { condition: anomaly(0.5), hysteresis: 0.5 },
+    ]) {
+      const response = await pulse().query(UPDATE, {
+        input: { id: created.id, version: 1, ...change },
+      });
+      expectError(response, 'BAD_USER_INPUT', 'input.hysteresis');
+      expect(await stored()).toBe(1);
+    }
+    // A THRESHOLD rule's margin has no such bound; becoming an ANOMALY with it does.
+    const threshold5 = await createRule(pulse(), {
+      kpiId: kpi.id,
+      name: 'Wide threshold margin',
+      condition: threshold,
+      hysteresis: 5,
+    });
+    expectError(
+      await pulse().query(UPDATE, {
+        input: { id: threshold5.id, version: 1, condition: anomaly(5) },
+      }),
+      'BAD_USER_INPUT',
+      'input.hysteresis',
+    );
+    // Within the bound, either change is taken.
+    const ok = await pulse().query(UPDATE, {
+      input: { id: created.id, version: 1, condition: anomaly(1.5) },
+    });
+    expect(ok.errors).toBeUndefined();
+    expect(
+      (await pulse().query(UPDATE, { input: { id: created.id, version: 2, hysteresis: 1.4 } }))
+        .errors,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['a CHANGE UP', { kind: 'CHANGE', change: { direction: 'UP', bound: 0.1 } }, 0.3],
+    ['a CHANGE DOWN', { kind: 'CHANGE', change: { direction: 'DOWN', bound: 0.1 } }, 0.1],
+    ['a TARGET_MISS', { kind: 'TARGET_MISS' }, 1],
+  ])(
+    'takes %s rule whose hysteresis is not below its limit: its measure falls below zero',
+    async (kind, condition, hysteresis) => {
+      await createRule(pulse(), { kpiId: kpi.id, name: `margin ${kind}`, condition, hysteresis });
     },
   );
 
