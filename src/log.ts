@@ -24,3 +24,20 @@ export function createLog(level: LogLevel, write: (line: string) => void = defau
 function defaultWrite(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+/**
+ * A driver's error message without the values MySQL and MariaDB quote in some of them (a taken
+ * email in "Duplicate entry '…' for key …", a cell in "Incorrect … value: '…' for column …"):
+ * they may be personal data, and errors are logged at the default level. The error and the key
+ * or column it names stay, for the operator.
+ */
+export function withoutValues(message: string): string {
+  return message
+    .replace(/(Duplicate entry )'.*'( for key )/s, "$1'…'$2")
+    .replace(/( value: )'.*'( for column |$)/s, "$1'…'$2");
+}
+
+/** How an unexpected error is logged: its stack (or text), without quoted values. */
+export function errorForLog(error: unknown): string {
+  return withoutValues(String((error as Error)?.stack ?? error));
+}

@@ -5,6 +5,7 @@ import {
   EventSubscriber,
   type Logger as TypeOrmLogger,
 } from 'typeorm';
+import { withoutValues } from '../log';
 
 /** What one request (or job) has done against the database so far. */
 export interface SqlScope {
@@ -99,16 +100,4 @@ export class SqlLogger implements TypeOrmLogger {
   }
 
   log(): void {}
-}
-
-/**
- * A driver's error message without the values MySQL and MariaDB quote in some of them (a taken
- * email in "Duplicate entry '…' for key …", a cell in "Incorrect … value: '…' for column …"):
- * they may be personal data, and failed statements are logged at the default level. The error
- * and the key or column it names stay, for the operator.
- */
-export function withoutValues(message: string): string {
-  return message
-    .replace(/(Duplicate entry )'.*'( for key )/s, "$1'…'$2")
-    .replace(/( value: )'.*'( for column |$)/s, "$1'…'$2");
 }

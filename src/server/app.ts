@@ -22,7 +22,7 @@ import {
   ScheduledJob,
 } from '../jobs/scheduled-job';
 import { SegmentRefreshJob } from '../jobs/segment-refresh.job';
-import type { Log } from '../log';
+import { errorForLog, type Log } from '../log';
 import { auditPlugin } from '../privacy/audit.plugin';
 import { poolUsage } from '../db/pool-usage';
 import { Metrics } from '../observability/metrics';
@@ -114,7 +114,7 @@ export async function startPulse(config: Config, options: StartOptions): Promise
   const schema = await buildPulseSchema(services, pubSub);
   const development = config.nodeEnv === 'development';
   const formatError = createFormatError(development, (error) =>
-    log.error('unexpected error', { error: String((error as Error)?.stack ?? error) }),
+    log.error('unexpected error', { error: errorForLog(error) }),
   );
   // One budget per key for both transports; shared with other instances when REDIS_URL is set.
   const rateLimiter = createRateLimiter(config, log);

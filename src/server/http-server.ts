@@ -10,7 +10,7 @@ import { checkBatch, checkTokens, type LimitsOptions } from '../graphql/limits';
 import type { LoaderOptions } from '../db/loaders';
 import { withSqlScope } from '../db/sql-log';
 import { PulseError } from '../errors';
-import type { Log } from '../log';
+import { errorForLog, type Log } from '../log';
 import type { Metrics } from '../observability/metrics';
 import type { Services } from '../services';
 import { BodyTooLargeError, readBody } from './body';
@@ -141,7 +141,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       } else if (error instanceof SyntaxError) {
         sendGraphqlError(response, 400, `Malformed JSON body: ${error.message}`, 'BAD_REQUEST');
       } else {
-        log.error('request failed', { requestId, error: String((error as Error)?.stack ?? error) });
+        log.error('request failed', { requestId, error: errorForLog(error) });
         if (!response.headersSent) {
           sendGraphqlError(response, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
         }

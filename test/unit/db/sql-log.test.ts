@@ -1,4 +1,4 @@
-import { withoutValues } from '../../../src/db/sql-log';
+import { errorForLog, withoutValues } from '../../../src/log';
 
 describe('withoutValues', () => {
   it.each([
@@ -18,5 +18,16 @@ describe('withoutValues', () => {
     ['UNIQUE constraint failed: customers.email', 'UNIQUE constraint failed: customers.email'],
   ])('hides the quoted value of %j', (message, logged) => {
     expect(withoutValues(message)).toBe(logged);
+  });
+});
+
+describe('errorForLog', () => {
+  it('logs the stack of an unexpected error without the values the database quoted', () => {
+    const error = new Error("Duplicate entry 'ada@example.com' for key 'uq_customers_email'");
+    const logged = errorForLog(error);
+
+    expect(logged).toContain("Duplicate entry '…' for key 'uq_customers_email'");
+    expect(logged).toContain('sql-log.test.ts');
+    expect(logged).not.toContain('ada@example.com');
   });
 });
