@@ -1,5 +1,5 @@
 import { keysetPage } from '../db/keyset-page';
-import { type DataSource, type EntityManager, In } from 'typeorm';
+import { Brackets, type DataSource, type EntityManager, In } from 'typeorm';
 import { insertEntities } from '../db/entity-insert';
 import { GroupedWriter } from '../db/grouped-writer';
 import { type Page, type PageArgs } from '../db/pagination';
@@ -76,9 +76,17 @@ export class AuditService {
     return this.db.getRepository(AuditEntryEntity).findBy({ id: In([...ids]) });
   }
 
-  /** Every entry about one customer, oldest first (for the customer's data export). */
-  aboutCustomer(manager: EntityManager, customerId: number): Promise<AuditEntryEntity[]> {
-    return this.filtered({ customerId }, manager).orderBy('a.id', 'ASC').getMany();
+  /**
+   * Every entry about one person, oldest first (for the customer's data export): about any of
+   * `customerIds`, the customer and the records merged into it.
+   */
+  aboutCustomer(manager: EntityManager, customerIds: number[]): Promise<AuditEntryEntity[]> {
+    const query = manager.getRepository(AuditEntryEntity).createQueryBuilder('a');
+    query.andWhere(
+      new Brackets((about) => customerIds.forEach((id) => about.orWhere(...mentions(id)))),
+    );
+
+    return query.orderBy('a.id', 'ASC').getMany();
   }
 
   private filtered(filter: AuditListFilter, manager: EntityManager = this.db.manager) {
@@ -93,12 +101,7 @@ export class AuditService {
       // An entry about one customer names it in customer_id (indexed); one about several lists
       // them only in customer_ids, stored as JSON.stringify of integers ("[3,17,42]"), where
       // these patterns find one id exactly on both dialects without JSON functions.
-      const id = filter.customerId;
-      query.andWhere(
-        '(a.customer_id = :customerId OR (a.customer_id IS NULL AND (a.customer_ids LIKE ' +
-          ':firstId OR a.customer_ids LIKE :middleId OR a.customer_ids LIKE :lastId)))',
-        { customerId: id, firstId: `[${id},%`, middleId: `%,${id},%`, lastId: `%,${id}]` },
-      );
+      query.andWhere(...mentions(filter.customerId));
     }
     if (filter.occurred?.from) {
       query.andWhere('a.occurred_at >= :from', { from: filter.occurred.from });
@@ -109,6 +112,23 @@ export class AuditService {
 
     return query;
   }
+}
+
+/**
+ * The condition "the entry is about customer `id`", with parameters named after the id so that
+ * several can be OR-ed in one query.
+ */
+function mentions(id: number): [string, Record<string, unknown>] {
+  return [
+    `(a.customer_id = :id${id} OR (a.customer_id IS NULL AND (a.customer_ids LIKE ` +
+      `:first${id} OR a.customer_ids LIKE :middle${id} OR a.customer_ids LIKE :last${id})))`,
+    {
+      [`id${id}`]: id,
+      [`first${id}`]: `[${id},%`,
+      [`middle${id}`]: `%,${id},%`,
+      [`last${id}`]: `%,${id}]`,
+    },
+  ];
 }
 
 /** The row that stores `record`. */

@@ -3,9 +3,18 @@ import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity'
 import type { CustomerEntity } from '../customers/customer.entity';
 import { groupBy } from '../db/loaders';
 import { toGlobalId } from '../graphql/global-id';
+import { ExperimentExposureEntity } from '../experiments/experiment.entity';
 import { InteractionEntity } from '../interactions/interaction.entity';
 import { OrderLineEntity } from '../orders/order-line.entity';
 import { OrderEntity } from '../orders/order.entity';
+import { PredictionEntity } from '../predictions/prediction.entity';
+import { CustomerMergeEntity } from '../quality/customer-merge.entity';
+import { CustomerLifecycleEntity, LifecycleMoveEntity } from '../segments/lifecycle.entity';
+import { CustomerRfmEntity } from '../segments/rfm.entity';
+import {
+  SegmentMembershipEntity,
+  SegmentMembershipHistoryEntity,
+} from '../segments/segment-membership.entity';
 import type { AuditService } from './audit.service';
 
 /**
@@ -131,21 +140,178 @@ const orders: ExportSection = {
   },
 };
 
-/** Who read, changed or exported the person's data before this export. */
+/** The customer records merged into this one: the person's other ids in the source system. */
+const mergedRecords: ExportSection = {
+  name: 'mergedRecords',
+  read: async (manager, c) =>
+    (
+      await manager
+        .getRepository(CustomerMergeEntity)
+        .find({ where: { survivorId: c.id }, order: { mergedAt: 'ASC', mergedCustomerId: 'ASC' } })
+    ).map((merge) => ({
+      id: toGlobalId('Customer', merge.mergedCustomerId),
+      externalId: merge.mergedExternalId,
+      mergedAt: iso(merge.mergedAt),
+    })),
+};
+
+const segmentMemberships: ExportSection = {
+  name: 'segmentMemberships',
+  read: async (manager, c) =>
+    (
+      await manager.getRepository(SegmentMembershipEntity).find({
+        where: { customerId: c.id },
+        relations: { segment: true },
+        order: { enteredAt: 'ASC', segmentId: 'ASC' },
+      })
+    ).map((row) => ({
+      segmentId: toGlobalId('Segment', row.segmentId),
+      segmentName: row.segment?.name ?? null,
+      enteredAt: iso(row.enteredAt),
+    })),
+};
+
+const segmentHistory: ExportSection = {
+  name: 'segmentHistory',
+  read: async (manager, c) =>
+    (
+      await manager.getRepository(SegmentMembershipHistoryEntity).find({
+        where: { customerId: c.id },
+        relations: { segment: true },
+        order: { enteredAt: 'ASC', id: 'ASC' },
+      })
+    ).map((row) => ({
+      segmentId: toGlobalId('Segment', row.segmentId),
+      segmentName: row.segment?.name ?? null,
+      enteredAt: iso(row.enteredAt),
+      leftAt: iso(row.leftAt),
+    })),
+};
+
+/** The RFM figures and scores of the last refresh; null when the person had none. */
+const rfm: ExportSection = {
+  name: 'rfm',
+  read: async (manager, c) => {
+    const row = await manager.getRepository(CustomerRfmEntity).findOneBy({ customerId: c.id });
+
+    return row
+      ? {
+          recencyDays: row.recencyDays,
+          frequency: row.frequency,
+          monetary: Number(row.monetary),
+          r: row.r,
+          f: row.f,
+          m: row.m,
+          group: row.rfmGroup,
+          computedAt: iso(row.computedAt),
+        }
+      : null;
+  },
+};
+
+const lifecycle: ExportSection = {
+  name: 'lifecycle',
+  read: async (manager, c) => {
+    const row = await manager
+      .getRepository(CustomerLifecycleEntity)
+      .findOneBy({ customerId: c.id });
+
+    return row
+      ? { stage: row.stage, since: iso(row.since), computedAt: iso(row.computedAt) }
+      : null;
+  },
+};
+
+const lifecycleMoves: ExportSection = {
+  name: 'lifecycleMoves',
+  read: async (manager, c) =>
+    (
+      await manager
+        .getRepository(LifecycleMoveEntity)
+        .find({ where: { customerId: c.id }, order: { movedAt: 'ASC', id: 'ASC' } })
+    ).map((row) => ({ from: row.fromStage, to: row.toStage, movedAt: iso(row.movedAt) })),
+};
+
+const experimentExposures: ExportSection = {
+  name: 'experimentExposures',
+  read: async (manager, c) =>
+    (
+      await manager.getRepository(ExperimentExposureEntity).find({
+        where: { customerId: c.id },
+        relations: { experiment: true, variant: true },
+        order: { firstExposedAt: 'ASC', experimentId: 'ASC' },
+      })
+    ).map((row) => ({
+      experimentId: toGlobalId('Experiment', row.experimentId),
+      experimentKey: row.experiment?.key ?? null,
+      variantKey: row.variant?.key ?? null,
+      firstExposedAt: iso(row.firstExposedAt),
+      mixedVariants: row.mixedVariants,
+    })),
+};
+
+/** The person's scores with the feature values that explain them (what erasure deletes). */
+const predictions: ExportSection = {
+  name: 'predictions',
+  read: async (manager, c) =>
+    (
+      await manager
+        .getRepository(PredictionEntity)
+        .find({ where: { customerId: c.id }, order: { kind: 'ASC' } })
+    ).map((row) => ({
+      kind: row.kind,
+      modelVersionId: toGlobalId('ModelVersion', row.modelVersionId),
+      score: row.score,
+      decile: row.decile,
+      scoredAt: iso(row.scoredAt),
+      contributions: (row.contributions ?? []).map(([feature, value, contribution]) => ({
+        feature,
+        value,
+        contribution,
+      })),
+    })),
+};
+
+/**
+ * Who read, changed or exported the person's data before this export, under this customer's
+ * id or under the id of a record later merged into it (the same person).
+ */
 function auditEntries(audit: AuditService): ExportSection {
   return {
     name: 'auditEntries',
-    read: async (manager, c) =>
-      (await audit.aboutCustomer(manager, c.id)).map((entry) => ({
+    // Two statements: the merged records' ids, then the entries about any of the ids.
+    read: async (manager, c) => {
+      const merged = await manager
+        .getRepository(CustomerMergeEntity)
+        .find({ select: { mergedCustomerId: true }, where: { survivorId: c.id } });
+      const ids = [c.id, ...merged.map((merge) => merge.mergedCustomerId)];
+
+      return (await audit.aboutCustomer(manager, ids)).map((entry) => ({
         occurredAt: iso(entry.occurredAt),
         action: entry.action,
         apiKeyId: entry.apiKeyId === null ? null : toGlobalId('ApiKey', entry.apiKeyId),
         operationName: entry.operationName,
-      })),
+      }));
+    },
   };
 }
 
 /** The sections of every export, in document order. */
 export function exportSections(audit: AuditService): ExportSection[] {
-  return [profile, consents, consentHistory, interactions, orders, auditEntries(audit)];
+  return [
+    profile,
+    consents,
+    consentHistory,
+    interactions,
+    orders,
+    mergedRecords,
+    segmentMemberships,
+    segmentHistory,
+    rfm,
+    lifecycle,
+    lifecycleMoves,
+    experimentExposures,
+    predictions,
+    auditEntries(audit),
+  ];
 }

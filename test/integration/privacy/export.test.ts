@@ -1,12 +1,28 @@
 import { Role } from '../../../src/auth/principal';
+import { fromGlobalId } from '../../../src/graphql/global-id';
+import { PredictionEntity } from '../../../src/predictions/prediction.entity';
+import {
+  CustomerLifecycleEntity,
+  LifecycleMoveEntity,
+} from '../../../src/segments/lifecycle.entity';
+import { CustomerRfmEntity } from '../../../src/segments/rfm.entity';
+import { CREATE_EXPERIMENT, MOVE, purchaseExperiment } from '../experiments/experiment-fixtures';
+import { createSegment } from '../segments/segment-support';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
+import { createCustomers, unique } from '../support/factories';
 import { apiKeyIdOf, auditEntries, createPersonWithHistory } from './privacy-support';
 
 const EXPORT = `query Export($id: ID!) {
   exportCustomerData(customerId: $id) { customerId exportedAt document }
 }`;
 const UPDATE = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { version } } }`;
+const MERGE = `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { mergedIds } }`;
+const ADD_MEMBERS = `mutation($input: SegmentMembersInput!) { addSegmentMembers(input: $input) { changed } }`;
+const ASSIGN = `mutation($key: String!, $customerId: ID!) {
+  assignVariant(experimentKey: $key, customerId: $customerId) { variant { key } }
+}`;
+const READ = `query Read($id: ID!) { customer(id: $id) { name } }`;
 const DELETE = `mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { deletedId } }`;
 
 type ExportResult = {
@@ -38,6 +54,14 @@ describeEachDialect('exportCustomerData', (pulse) => {
       'consentHistory',
       'interactions',
       'orders',
+      'mergedRecords',
+      'segmentMemberships',
+      'segmentHistory',
+      'rfm',
+      'lifecycle',
+      'lifecycleMoves',
+      'experimentExposures',
+      'predictions',
       'auditEntries',
     ]);
     expect(document.profile).toMatchObject({
@@ -97,6 +121,132 @@ describeEachDialect('exportCustomerData', (pulse) => {
     ]);
   });
 
+  it('holds what else Pulse keeps about the person: merged records, segments, RFM, lifecycle, exposures and predictions', async () => {
+    const person = await createPersonWithHistory(pulse(), 1);
+    const [duplicate] = await createCustomers(pulse(), 1);
+    // Read before the merge: an entry about the duplicate's id, the same person.
+    expect((await pulse().query(READ, { id: duplicate.id })).errors).toBeUndefined();
+    expect(
+      (
+        await pulse().query(MERGE, {
+          input: { survivorId: person.id, duplicateIds: [duplicate.id] },
+        })
+      ).errors,
+    ).toBeUndefined();
+    const segment = await createSegment(pulse(), { kind: 'STATIC' });
+    expect(
+      (
+        await pulse().query(ADD_MEMBERS, {
+          input: { id: segment.id, externalIds: [person.externalId] },
+        })
+      ).errors,
+    ).toBeUndefined();
+    const key = unique('export').toLowerCase();
+    const created = await pulse().query<{ createExperiment: { experiment: { id: string } } }>(
+      CREATE_EXPERIMENT,
+      { input: purchaseExperiment(key) },
+    );
+    await pulse().query(MOVE('startExperiment'), {
+      id: created.data!.createExperiment.experiment.id,
+    });
+    const assigned = await pulse().query<{ assignVariant: { variant: { key: string } } }>(ASSIGN, {
+      key,
+      customerId: person.id,
+    });
+    expect(assigned.errors).toBeUndefined();
+    const customerId = fromGlobalId(person.id, 'Customer', 'id');
+    const db = pulse().app.db;
+    const at = new Date('2025-06-01T00:00:00.000Z');
+    await db.getRepository(PredictionEntity).insert({
+      customerId,
+      kind: 'CHURN',
+      modelVersionId: 1,
+      score: 0.4,
+      decile: 5,
+      contributions: [['attribute_plan=gold', 1, 0.3]],
+      scoredAt: at,
+    });
+    await db.getRepository(CustomerRfmEntity).insert({
+      customerId,
+      recencyDays: 10,
+      frequency: 1,
+      monetary: '21.00',
+      r: 5,
+      f: 1,
+      m: 2,
+      rfmGroup: 'NEW_CUSTOMERS',
+      computedAt: at,
+    });
+    await db
+      .getRepository(CustomerLifecycleEntity)
+      .insert({ customerId, stage: 'ACTIVE', since: at, computedAt: at });
+    await db
+      .getRepository(LifecycleMoveEntity)
+      .insert({ customerId, fromStage: null, toStage: 'ACTIVE', movedAt: at });
+
+    const response = await pulse().query<ExportResult>(EXPORT, { id: person.id });
+
+    expect(response.errors).toBeUndefined();
+    const { document } = response.data!.exportCustomerData;
+    expect(document.mergedRecords).toEqual([
+      { id: duplicate.id, externalId: duplicate.externalId, mergedAt: expect.any(String) },
+    ]);
+    expect(document.segmentMemberships).toEqual([
+      { segmentId: segment.id, segmentName: expect.any(String), enteredAt: expect.any(String) },
+    ]);
+    expect(document.segmentHistory).toEqual([
+      {
+        segmentId: segment.id,
+        segmentName: expect.any(String),
+        enteredAt: expect.any(String),
+        leftAt: null,
+      },
+    ]);
+    expect(document.rfm).toEqual({
+      recencyDays: 10,
+      frequency: 1,
+      monetary: 21,
+      r: 5,
+      f: 1,
+      m: 2,
+      group: 'NEW_CUSTOMERS',
+      computedAt: at.toISOString(),
+    });
+    expect(document.lifecycle).toEqual({
+      stage: 'ACTIVE',
+      since: at.toISOString(),
+      computedAt: at.toISOString(),
+    });
+    expect(document.lifecycleMoves).toEqual([
+      { from: null, to: 'ACTIVE', movedAt: at.toISOString() },
+    ]);
+    expect(document.experimentExposures).toEqual([
+      {
+        experimentId: created.data!.createExperiment.experiment.id,
+        experimentKey: key,
+        variantKey: assigned.data!.assignVariant.variant.key,
+        firstExposedAt: expect.any(String),
+        mixedVariants: false,
+      },
+    ]);
+    expect(document.predictions).toEqual([
+      {
+        kind: 'CHURN',
+        modelVersionId: expect.any(String),
+        score: 0.4,
+        decile: 5,
+        scoredAt: at.toISOString(),
+        contributions: [{ feature: 'attribute_plan=gold', value: 1, contribution: 0.3 }],
+      },
+    ]);
+    // The duplicate's read names its old id; it is the same person's record.
+    expect(
+      document.auditEntries.filter(
+        (entry: any) => entry.action === 'READ_PERSONAL_DATA' && entry.operationName === 'Read',
+      ),
+    ).toHaveLength(1);
+  });
+
   it('runs the same number of SQL statements for a person with 2 and with 30 interactions and orders', async () => {
     const small = await createPersonWithHistory(pulse(), 2);
     const large = await createPersonWithHistory(pulse(), 30);
@@ -117,9 +267,11 @@ describeEachDialect('exportCustomerData', (pulse) => {
     expect(fromSmall.interactions).toHaveLength(2);
     expect(fromLarge.interactions).toHaveLength(30);
     expect(fromLarge.statements).toBe(fromSmall.statements);
-    // Customer, consents, consent history, interactions, orders, lines, audit entries, the new
-    // audit entry, and the transaction's begin and commit.
-    expect(fromSmall.statements).toBe(10);
+    // Customer, consents, consent history, interactions, orders, lines, merged records, segment
+    // memberships, segment history, RFM, lifecycle, lifecycle moves, experiment exposures,
+    // predictions, merged ids and audit entries, the new audit entry, and the transaction's
+    // begin and commit.
+    expect(fromSmall.statements).toBe(19);
   });
 
   it('records the export in the audit log with the key that made it', async () => {
