@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DataSource, IsNull } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ConsentChangeEntity, ConsentEntity } from '../customers/consent.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { inTransaction } from '../db/transaction';
@@ -10,6 +10,7 @@ import { PredictionEntity } from '../predictions/prediction.entity';
 import { CustomerMergeEntity } from '../quality/customer-merge.entity';
 import { AuditAction, type Actor } from './audit-record';
 import type { AuditService } from './audit.service';
+import { findSubject } from './subject';
 
 /** What an erasure did. */
 export interface ErasureResult {
@@ -40,19 +41,13 @@ export class ErasureService {
 
   /**
    * Erases a customer, deleted or not, in one transaction. Irreversible. A customer erased
-   * before is NOT_FOUND: the person no longer exists in Pulse.
+   * before is NOT_FOUND: the person no longer exists in Pulse. The id of a record merged into a
+   * customer erases that customer.
    */
-  async erase(
-    customerId: number,
-    actor: Actor,
-    field = 'input.customerId',
-  ): Promise<ErasureResult> {
+  async erase(id: number, actor: Actor, field = 'input.customerId'): Promise<ErasureResult> {
     return inTransaction(this.db, async (tx) => {
-      const customers = tx.getRepository(CustomerEntity);
-      const customer = await customers.findOneBy({ id: customerId, erasedAt: IsNull() });
-      if (!customer) {
-        throw notFound(`Customer ${customerId}`, field);
-      }
+      const customer = await findSubject(tx, id, field);
+      const customerId = customer.id;
       const erasedAt = new Date();
       const cleared = await tx
         .createQueryBuilder()

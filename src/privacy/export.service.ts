@@ -1,10 +1,9 @@
-import { type DataSource, IsNull } from 'typeorm';
-import { CustomerEntity } from '../customers/customer.entity';
+import type { DataSource } from 'typeorm';
 import { inTransaction } from '../db/transaction';
-import { notFound } from '../errors';
 import { AuditAction, type Actor } from './audit-record';
 import type { AuditService } from './audit.service';
 import type { ExportSection } from './export-sections';
+import { findSubject } from './subject';
 
 /** Everything Pulse holds about one person, as one JSON document. */
 export interface CustomerExport {
@@ -24,16 +23,13 @@ export class CustomerExportService {
   /**
    * Exports a customer, deleted or not (a soft-deleted person's data is still held); an erased
    * one holds no personal data any more and is NOT_FOUND. One transaction, so the sections
-   * agree with each other and the audit entry lands with the read.
+   * agree with each other and the audit entry lands with the read. The id of a record merged
+   * into a customer exports that customer.
    */
-  async export(customerId: number, actor: Actor, field = 'customerId'): Promise<CustomerExport> {
+  async export(id: number, actor: Actor, field = 'customerId'): Promise<CustomerExport> {
     return inTransaction(this.db, async (tx) => {
-      const customer = await tx
-        .getRepository(CustomerEntity)
-        .findOneBy({ id: customerId, erasedAt: IsNull() });
-      if (!customer) {
-        throw notFound(`Customer ${customerId}`, field);
-      }
+      const customer = await findSubject(tx, id, field);
+      const customerId = customer.id;
       const exportedAt = new Date();
       const document: Record<string, unknown> = { exportedAt: exportedAt.toISOString() };
       for (const section of this.sections) {

@@ -37,7 +37,8 @@ export class PrivacyResolver {
       ctx.audit.actor,
     );
 
-    return { ...result, customerId };
+    // The customer exported, which a merged record's id leads to.
+    return { ...result, customerId: toGlobalId('Customer', result.customerId) };
   }
 
   @Authorized(Role.ADMIN)

@@ -171,6 +171,36 @@ describeEachDialect('eraseCustomer', (pulse) => {
     );
   });
 
+  it('erases the survivor when given the global id of a record merged into it', async () => {
+    const person = await createPersonWithHistory(pulse(), 1);
+    const duplicate = await createPersonWithHistory(pulse(), 1);
+    expect(
+      (
+        await pulse().query(
+          `mutation($input: MergeCustomersInput!) { mergeCustomers(input: $input) { mergedIds } }`,
+          { input: { survivorId: person.id, duplicateIds: [duplicate.id] } },
+        )
+      ).errors,
+    ).toBeUndefined();
+
+    const response = await pulse().query<{ eraseCustomer: { customerId: string } }>(ERASE, {
+      input: { customerId: duplicate.id },
+    });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.eraseCustomer).toMatchObject({
+      customerId: person.id,
+      interactionsKept: 2,
+      ordersKept: 2,
+    });
+    const row = await pulse()
+      .app.db.getRepository(CustomerEntity)
+      .findOneByOrFail({ id: fromGlobalId(person.id, 'Customer', 'id') });
+    expect(row).toMatchObject({ name: null, email: null, erasedAt: expect.any(Date) });
+    // Erased now: the merged id leads nowhere.
+    expectError(await pulse().query(ERASE, { input: { customerId: duplicate.id } }), 'NOT_FOUND');
+  });
+
   it('leaves no external id of a customer merged into the erased one', async () => {
     const person = await createPersonWithHistory(pulse(), 1);
     const duplicate = await createPersonWithHistory(pulse(), 1);

@@ -319,6 +319,29 @@ describeEachDialect('exportCustomerData', (pulse) => {
     },
   );
 
+  it('exports the survivor when asked with the global id of a record merged into it', async () => {
+    const person = await createPersonWithHistory(pulse(), 1);
+    const duplicate = await createPersonWithHistory(pulse(), 1);
+    expect(
+      (
+        await pulse().query(MERGE, {
+          input: { survivorId: person.id, duplicateIds: [duplicate.id] },
+        })
+      ).errors,
+    ).toBeUndefined();
+
+    const response = await pulse().query<ExportResult>(EXPORT, { id: duplicate.id });
+
+    expect(response.errors).toBeUndefined();
+    const { customerId, document } = response.data!.exportCustomerData;
+    expect(customerId).toBe(person.id);
+    expect(document.profile.id).toBe(person.id);
+    expect(document.interactions).toHaveLength(2);
+    expect(
+      await auditEntries(pulse(), { customerId: person.id, actions: ['EXPORT_CUSTOMER_DATA'] }),
+    ).toHaveLength(1);
+  });
+
   it('answers NOT_FOUND for an id of no customer', async () => {
     expectError(
       await pulse().query(EXPORT, { id: Buffer.from('Customer:999999').toString('base64url') }),
