@@ -3,6 +3,7 @@ import { In, IsNull, type DataSource, type EntityManager, type Repository } from
 import { type Page, type PageArgs } from '../db/pagination';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import { type Principal, Role } from '../auth/principal';
+import { forUpdate } from '../db/dialect';
 import { inTransaction, serialized } from '../db/transaction';
 import { notFound, PulseError } from '../errors';
 import { type Actor, AuditAction, COMMAND_LINE } from '../privacy/audit-record';
@@ -140,8 +141,13 @@ export class ApiKeyService {
         return found;
       }
       if (options.keepAnAdmin && found.role === Role.ADMIN) {
-        const liveAdmins = await keys.countBy({ role: Role.ADMIN, revokedAt: IsNull() });
-        if (liveAdmins <= 1) {
+        // Locked: two ADMIN keys revoked at once would each count the other as live and
+        // leave none (MySQL's consistent read would not see the other's revocation).
+        const liveAdmins: unknown[] = await tx.query(
+          `SELECT id FROM api_keys WHERE role = ? AND revoked_at IS NULL${forUpdate(tx)}`,
+          [Role.ADMIN],
+        );
+        if (liveAdmins.length <= 1) {
           throw new PulseError(
             'CONFLICT',
             'This is the last live ADMIN key; create another ADMIN key before revoking it',

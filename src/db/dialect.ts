@@ -271,6 +271,16 @@ export function forceIndex(db: HasConnection, index: string): string {
 }
 
 /**
+ * ` FOR UPDATE` on MySQL and MariaDB: a read in a transaction that decides a write on what it
+ * read (a count of rows that must not reach zero) locks those rows, so a concurrent transaction
+ * deciding the same waits for this one and then reads what it committed. SQLite runs one
+ * transaction at a time (`inTransaction`) and has no such clause.
+ */
+export function forUpdate(db: HasConnection): string {
+  return dialectOf(db) === 'mysql' ? ' FOR UPDATE' : '';
+}
+
+/**
  * A text expression compared byte for byte: MySQL's default collation ignores case and trailing
  * spaces, so `'A ' = 'a'` there, while SQLite compares text exactly already.
  */

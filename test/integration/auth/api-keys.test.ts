@@ -149,4 +149,22 @@ describeEachDialect('API keys over GraphQL', (pulse) => {
       expectError(await pulse().query(NODE, { id: created.apiKey.id }, { role }), 'FORBIDDEN');
     }
   });
+  // Last: when it fails, the suite is left without a live ADMIN key.
+  it('keeps an ADMIN key when the last two are revoked at the same time', async () => {
+    const second = await createKey('second admin', Role.ADMIN);
+    const listed = await pulse().query<Listed>(LIST, { filter: { role: 'ADMIN' } });
+    expect(listed.data!.apiKeys.totalCount).toBe(2);
+    const ids = listed.data!.apiKeys.edges.map((edge) => edge.node.id);
+
+    // Each key revokes the other, both at once.
+    const responses = await Promise.all([
+      pulse().query(REVOKE, { id: ids.find((id) => id !== second.apiKey.id) }, { key: second.key }),
+      pulse().query(REVOKE, { id: second.apiKey.id }),
+    ]);
+
+    // The other gets CONFLICT, or UNAUTHENTICATED when its own key was revoked first.
+    expect(responses.filter((response) => response.errors === undefined)).toHaveLength(1);
+    const live = await pulse().app.services.apiKeys.list();
+    expect(live.filter((key) => key.role === Role.ADMIN && !key.revokedAt)).toHaveLength(1);
+  });
 });
