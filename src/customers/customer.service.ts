@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { containsPattern } from '../db/dialect';
+import { caselessText, containsPattern } from '../db/dialect';
 import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
@@ -460,11 +460,17 @@ export class CustomerService {
       return { conditions, params };
     }
     if (filter.text) {
-      // Emails compare exactly (migration ExactEmails) and are stored lower-cased.
-      where("(t.name LIKE :text ESCAPE '!' OR t.email LIKE :emailText ESCAPE '!')", {
-        text: containsPattern(filter.text),
-        emailText: containsPattern(filter.text.toLowerCase()),
-      });
+      // Names compare caseless in every script, accents significant, alike on both databases
+      // (as segment rules do): SQLite's LIKE folds A–Z alone, MySQL's collation also equates
+      // accented letters. Emails compare exactly (migration ExactEmails), stored lower-cased.
+      const name = caselessText(this.db, 't.name');
+      where(
+        `(${name} LIKE ${caselessText(this.db, ':text')} ESCAPE '!' OR t.email LIKE :emailText ESCAPE '!')`,
+        {
+          text: containsPattern(filter.text),
+          emailText: containsPattern(filter.text.toLowerCase()),
+        },
+      );
     }
     if (filter.countries?.length) {
       where('t.country IN (:...countries)', { countries: filter.countries });

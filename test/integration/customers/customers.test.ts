@@ -794,5 +794,30 @@ describeEachDialect('customers', (pulse) => {
         expect(page.names).toEqual(expected.map((key) => texts[key]));
       });
     });
+
+    describe('text in every script', () => {
+      const country = 'TK';
+      const people = { muller: 'MÜLLER Hans', rene: 'René Durand', yaroslav: 'Ярослав Ткач' };
+      beforeAll(async () => {
+        const prefix = unique('script');
+        for (const [key, name] of Object.entries(people)) {
+          await create(pulse(), { externalId: `${prefix}-${key}`, name, country });
+        }
+      });
+
+      // Case-insensitive as the filter promises, in every script and alike on both databases:
+      // SQLite's LIKE folds A–Z alone, MySQL's collation also equated accented letters.
+      it.each<[string, string, Array<keyof typeof people>]>([
+        ['a lower-cased umlaut', 'müller', ['muller']],
+        ['an upper-cased accent', 'RENÉ', ['rene']],
+        ['a lower-cased Cyrillic name', 'ярослав', ['yaroslav']],
+        ['an upper-cased Cyrillic name', 'ТКАЧ', ['yaroslav']],
+        ['a letter without its accent', 'rene', []],
+      ])('matches %s in the name', async (_title, text, expected) => {
+        const page = await list(pulse(), { filter: { text, countries: [country] } });
+        expect(page.names).toEqual(expected.map((key) => people[key]));
+        expect(page.totalCount).toBe(expected.length);
+      });
+    });
   });
 });
