@@ -1,6 +1,7 @@
 import { type DataSource, In } from 'typeorm';
 import { resolveCustomerRefs, type CustomerRef } from '../customers/customer.service';
 import { insertSkippingDuplicates, sqlInstant } from '../db/dialect';
+import { selectEntities } from '../db/entity-select';
 import { countPerParent, latestPerParent } from '../db/per-parent';
 import { inTransaction } from '../db/transaction';
 import type { DataChanges, EventPublisher } from '../events';
@@ -108,8 +109,19 @@ export class InteractionService {
     }
   }
 
+  /**
+   * Interactions among `ids` of live customers: a deleted (or erased) customer's history stays
+   * for past figures but disappears from reads with them, and `Interaction.customer` cannot be
+   * null.
+   */
   byIds(ids: readonly number[]): Promise<InteractionEntity[]> {
-    return this.db.getRepository(InteractionEntity).findBy({ id: In([...ids]) });
+    return selectEntities(
+      this.db,
+      InteractionEntity,
+      'WHERE t.id IN (:...ids) AND EXISTS ' +
+        '(SELECT 1 FROM customers c WHERE c.id = t.customer_id AND c.deleted_at IS NULL)',
+      { ids: [...ids] },
+    );
   }
 
   /** The latest `limit` interactions of each customer, newest first (one statement). */

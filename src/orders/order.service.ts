@@ -69,6 +69,10 @@ export interface OrderIngestResult {
 
 export const MAX_INGEST_ORDERS = 5000;
 
+/** SQL: the order with alias `order` belongs to a live (not deleted, not erased) customer. */
+const ofLiveCustomer = (order: string) =>
+  `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${order}.customer_id AND c.deleted_at IS NULL)`;
+
 /** The largest amount a DECIMAL(12,2) column holds. */
 const MAX_AMOUNT = 9_999_999_999.99;
 
@@ -185,12 +189,29 @@ export class OrderService {
     return result;
   }
 
+  /**
+   * Orders among `ids` of live customers: a deleted (or erased) customer's history stays for
+   * past figures but disappears from reads with them, and `Order.customer` cannot be null.
+   */
   byIds(ids: readonly number[]): Promise<OrderEntity[]> {
-    return this.db.getRepository(OrderEntity).findBy({ id: In([...ids]) });
+    return selectEntities(
+      this.db,
+      OrderEntity,
+      `WHERE t.id IN (:...ids) AND ${ofLiveCustomer('t')}`,
+      {
+        ids: [...ids],
+      },
+    );
   }
 
+  /** Lines among `ids` of orders of live customers (see byIds). */
   lineByIds(ids: readonly number[]): Promise<OrderLineEntity[]> {
-    return this.db.getRepository(OrderLineEntity).findBy({ id: In([...ids]) });
+    return selectEntities(
+      this.db,
+      OrderLineEntity,
+      `JOIN orders o ON o.id = t.order_id WHERE t.id IN (:...ids) AND ${ofLiveCustomer('o')}`,
+      { ids: [...ids] },
+    );
   }
 
   /** Lines of many orders in one statement, in insertion order. */

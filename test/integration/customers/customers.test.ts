@@ -285,6 +285,62 @@ describeEachDialect('customers', (pulse) => {
       expect(page.totalCount).toBe(1);
     });
 
+    it('answers null, not an error, for the orders, lines and interactions of a deleted customer through node', async () => {
+      const doomed = await create(pulse(), { externalId: unique('del-history') });
+      const prefix = unique('del-history');
+      const ingested = await pulse().query(INGEST, {
+        orders: {
+          orders: [
+            {
+              customerId: doomed.id,
+              clientOrderId: `${prefix}-o`,
+              orderedAt: '2025-01-05T00:00:00Z',
+              currency: 'EUR',
+              status: 'PAID',
+              lines: [{ productId: 'p', productName: 'P', quantity: 1, unitPrice: 3 }],
+            },
+          ],
+        },
+        interactions: {
+          interactions: [
+            {
+              customerId: doomed.id,
+              channel: 'WEB',
+              type: 'page_view',
+              occurredAt: '2025-01-06T00:00:00Z',
+              clientEventId: `${prefix}-i`,
+            },
+          ],
+        },
+      });
+      expect(ingested.errors).toBeUndefined();
+      const history = await pulse().query<{
+        customer: {
+          orders: { edges: Array<{ node: { id: string; lines: Array<{ id: string }> } }> };
+          interactions: { edges: Array<{ node: { id: string } }> };
+        };
+      }>(
+        `query($id: ID!) { customer(id: $id) {
+          orders { edges { node { id lines { id } } } } interactions { edges { node { id } } } } }`,
+        { id: doomed.id },
+      );
+      const order = history.data!.customer.orders.edges[0].node;
+      const ids = [
+        order.id,
+        order.lines[0].id,
+        history.data!.customer.interactions.edges[0].node.id,
+      ];
+      await pulse().query(DELETE, { input: { id: doomed.id } });
+
+      const response = await pulse().query(
+        `query($ids: [ID!]!) { nodes(ids: $ids) {
+          id ... on Order { customer { id } } ... on Interaction { customer { id } } } }`,
+        { ids },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({ nodes: [null, null, null] });
+    });
+
     it('answers NOT_FOUND when a deleted customer is deleted or updated again', async () => {
       const doomed = await create(pulse(), { externalId: unique('del-twice') });
       await pulse().query(DELETE, { input: { id: doomed.id } });
