@@ -158,7 +158,9 @@ export class InteractionService {
       conditions.push({ sql: 'x.channel = :channel', params: { channel: filter.channel } });
     }
     if (filter.type) {
-      conditions.push({ sql: 'x.type = :type', params: { type: filter.type } });
+      // Types are stored lower_snake_case. MySQL's collation ignores case, SQLite's `=` does
+      // not: the type is put in the stored case, so both databases agree (as KPIs do).
+      conditions.push({ sql: 'x.type = :type', params: { type: filter.type.toLowerCase() } });
     }
     if (filter.since) {
       conditions.push({ sql: 'x.occurred_at >= :since', params: { since: filter.since } });

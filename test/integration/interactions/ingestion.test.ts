@@ -423,6 +423,8 @@ describeEachDialect('ingestion', (pulse) => {
       ['no filter', {}, ['e6', 'e4', 'e5', 'e3', 'e2', 'e1', 'e0']],
       ['channel EMAIL', { channel: 'EMAIL' }, ['e6', 'e2', 'e0']],
       ['type page_view', { type: 'page_view' }, ['e4', 'e5', 'e1']],
+      // Types are stored lower_snake_case; MySQL's collation matched any case, SQLite did not.
+      ['type in another letter case', { type: 'Page_VIEW' }, ['e4', 'e5', 'e1']],
       ['since an instant (inclusive)', { since: '2025-01-04T10:00:00Z' }, ['e6', 'e4', 'e5', 'e3']],
       ['channel WEB and since', { channel: 'WEB', since: '2025-01-03T00:00:00Z' }, ['e4', 'e5']],
       ['a type nobody has', { type: 'never_happened' }, []],
