@@ -4,7 +4,14 @@ import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { caselessText, containsPattern } from '../db/dialect';
 import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
-import { keysetCondition, type Page, type PageArgs, pageWindow, toPage } from '../db/pagination';
+import {
+  cursorInstant,
+  keysetCondition,
+  type Page,
+  type PageArgs,
+  pageWindow,
+  toPage,
+} from '../db/pagination';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import type { DataChanges } from '../events';
@@ -168,7 +175,12 @@ export class CustomerService {
     const keyset = window.cursor
       ? keysetCondition(
           [key.expr, 't.id'],
-          [key.isInstant ? new Date(String(window.cursor[0])) : window.cursor[0], window.cursor[1]],
+          [
+            key.isInstant
+              ? cursorInstant(window.cursor[0], window.backward ? 'before' : 'after')
+              : window.cursor[0],
+            window.cursor[1],
+          ],
           descending ? '<' : '>',
         )
       : null;

@@ -69,6 +69,20 @@ export function decodeCursor(
 }
 
 /**
+ * The instant at a cursor position that holds one (ISO text, as the list wrote it). Other text
+ * is refused like any foreign cursor: a cursor of the same list in another order (a name where
+ * a sign-up time goes) would reach SQL as an invalid date, a silently wrong page.
+ */
+export function cursorInstant(value: unknown, field: string): Date {
+  const instant = new Date(String(value));
+  if (Number.isNaN(instant.getTime())) {
+    throw badInput(`"${String(value)}" in the cursor is not an instant of this list`, field);
+  }
+
+  return instant;
+}
+
+/**
  * Checks a page request: sizes between 0 and `maxSize` (larger ones are refused rather than
  * silently cut, so a client never mistakes a short page for the end of the list), and no mix
  * of forward and backward arguments.

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { ParentKey } from '../db/loaders';
-import { type Page, pageWindow, toPage } from '../db/pagination';
+import { cursorInstant, type Page, pageWindow, toPage } from '../db/pagination';
 
 /** What a nested list (a customer's interactions, orders) needs to build one page. */
 export interface NestedPageSpec<TRow, TFilter> {
@@ -34,7 +34,7 @@ export function loadNestedPage<TRow, TFilter, TResult>(
 ): Promise<TResult> {
   const window = pageWindow({ first: spec.first, after: spec.after }, spec.maxPageSize, 2, [1]);
   const before = window.cursor
-    ? { at: new Date(String(window.cursor[0])), id: Number(window.cursor[1]) }
+    ? { at: cursorInstant(window.cursor[0], 'after'), id: Number(window.cursor[1]) }
     : null;
 
   return spec.rows

@@ -292,6 +292,18 @@ describeEachDialect('customers: failing inputs', (pulse) => {
         },
       ],
       ['a cursor holding a number beyond 2^53', 'after', { after: cursorOf([AN_INSTANT, 1e300]) }],
+      // A name where the sort wants an instant: a cursor of the list sorted by NAME, kept when
+      // the client switched to the default order (SQLite gave the first page, MySQL none).
+      [
+        'a cursor holding a name where a sign-up time goes',
+        'after',
+        { after: cursorOf(['Ada', 1]) },
+      ],
+      [
+        'a cursor holding a name where a creation time goes',
+        'before',
+        { before: cursorOf(['Ada', 1]), orderBy: { field: 'CREATED_AT', direction: 'ASC' } },
+      ],
       ['an empty text filter', 'filter.text', { filter: { text: '' } }],
       ['a text filter over 100 characters', 'filter.text', { filter: { text: 't'.repeat(101) } }],
       ['a lower-case country filter', 'filter.countries', { filter: { countries: ['gb'] } }],
@@ -304,6 +316,7 @@ describeEachDialect('customers: failing inputs', (pulse) => {
   it.each<[string, unknown[]]>([
     ['an id that is not a number', [AN_INSTANT, 'x']],
     ['an object', [AN_INSTANT, { a: 1 }]],
+    ['a text that is no instant', ['yesterday', 1]],
   ])(
     "rejects a customer's interactions or orders after a cursor holding %s with BAD_USER_INPUT on after",
     async (_title, values) => {
