@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { parseInstant, parseNumber } from '../db/dialect';
+import { exactText, parseInstant, parseNumber } from '../db/dialect';
 import type { Channel } from '../interactions/channel';
 
 /** Figures about one customer (see the CustomerSummary type for their definitions). */
@@ -43,6 +43,10 @@ export class CustomerSummaryService {
   ): Promise<CustomerSummaryData[]> {
     const ids = [...customerIds];
     const list = ids.map(() => '?').join(', ');
+    // Categories are grouped as stored, byte for byte: MySQL's collation would merge `Kitchen`,
+    // `kitchen` and `kitchen ` into one, named after whichever row came first, where SQLite
+    // keeps them apart. Each group holds one text, which MIN reads.
+    const category = "COALESCE(l.category, 'uncategorised')";
     const parts = [
       `SELECT o.customer_id, 'orders' AS part, NULL AS label, COUNT(*) AS n, SUM(o.amount) AS total,
               MIN(o.ordered_at) AS first_at, MAX(o.ordered_at) AS last_at
@@ -53,11 +57,11 @@ export class CustomerSummaryService {
          FROM interactions i
         WHERE i.customer_id IN (${list})
         GROUP BY i.customer_id, i.channel`,
-      `SELECT o.customer_id, 'category', COALESCE(l.category, 'uncategorised'), SUM(l.quantity),
+      `SELECT o.customer_id, 'category', MIN(${category}), SUM(l.quantity),
               SUM(l.quantity * l.unit_price), NULL, NULL
          FROM orders o JOIN order_lines l ON l.order_id = o.id
         WHERE o.customer_id IN (${list}) AND o.status = 'PAID'
-        GROUP BY o.customer_id, COALESCE(l.category, 'uncategorised')`,
+        GROUP BY o.customer_id, ${exactText(this.db, category)}`,
     ].slice(0, topCategories ? 3 : 2);
     const rows: SummaryRow[] = await this.db.query(
       parts.join(' UNION ALL '),

@@ -1386,6 +1386,31 @@ describeEachDialect('ingestion', (pulse) => {
       expect(await fetchSummary(customerId)).toEqual(expectedSummary(sentOrders, sentInteractions));
     });
 
+    it('keeps categories that differ in letter case or a trailing space apart, as stored, on both databases', async () => {
+      const [customer] = await createCustomers(pulse(), 1);
+      const prefix = unique('sum-case');
+      const line = (category: string, unitPrice: number): LineRow => ({
+        productId: 'sku',
+        productName: 'Product',
+        category,
+        quantity: 1,
+        unitPrice,
+      });
+      const orders: OrderRow[] = [
+        {
+          customerId: customer.id,
+          clientOrderId: `${prefix}-1`,
+          orderedAt: '2025-01-10T08:00:00Z',
+          currency: 'EUR',
+          status: 'PAID',
+          lines: [line('Kitchen', 3), line('kitchen', 2), line('kitchen ', 1)],
+        },
+      ];
+      expect((await ingestOrders(orders)).errors).toBeUndefined();
+      // MySQL's collation grouped them into one category, named after whichever came first.
+      expect(await fetchSummary(customer.id)).toEqual(expectedSummary(orders, []));
+    });
+
     it('reports zeros, nulls and empty lists for a customer without orders or interactions', async () => {
       const [customer] = await createCustomers(pulse(), 1);
       expect(await fetchSummary(customer.id)).toEqual(expectedSummary([], []));
