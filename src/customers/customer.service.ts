@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { caselessText, containsPattern } from '../db/dialect';
+import { containsPattern, searchableText } from '../db/dialect';
 import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import {
@@ -472,12 +472,12 @@ export class CustomerService {
       return { conditions, params };
     }
     if (filter.text) {
-      // Names compare caseless in every script, accents significant, alike on both databases
-      // (as segment rules do): SQLite's LIKE folds A–Z alone, MySQL's collation also equates
-      // accented letters. Emails compare exactly (migration ExactEmails), stored lower-cased.
-      const name = caselessText(this.db, 't.name');
+      // Names are found ignoring case and accents in every script, alike on both databases
+      // (SQLite's LIKE alone folds A–Z). Emails compare exactly (migration ExactEmails) and are
+      // stored lower-cased.
+      const name = searchableText(this.db, 't.name');
       where(
-        `(${name} LIKE ${caselessText(this.db, ':text')} ESCAPE '!' OR t.email LIKE :emailText ESCAPE '!')`,
+        `(${name} LIKE ${searchableText(this.db, ':text')} ESCAPE '!' OR t.email LIKE :emailText ESCAPE '!')`,
         {
           text: containsPattern(filter.text),
           emailText: containsPattern(filter.text.toLowerCase()),

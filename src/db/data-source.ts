@@ -3,7 +3,13 @@ import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { MIGRATIONS } from '../../migrations';
 import { unitHash } from '../experiments/assignment';
-import { SQLITE_LOWER, SQLITE_REGEXP, SQLITE_UNIT_HASH } from './dialect';
+import {
+  foldForSearch,
+  SQLITE_FOLD,
+  SQLITE_LOWER,
+  SQLITE_REGEXP,
+  SQLITE_UNIT_HASH,
+} from './dialect';
 import { ENTITIES } from './entities';
 import { SqlTimingSubscriber } from './sql-log';
 
@@ -44,6 +50,10 @@ export function createDataSource(config: DatabaseConfig, logger?: Logger): DataS
         // Lower case beyond A–Z, as MySQL's LOWER (see caselessText in dialect.ts).
         db.function(SQLITE_LOWER, { deterministic: true }, (value) =>
           value === null ? null : String(value).toLowerCase(),
+        );
+        // Search ignores case and accents, as MySQL's collation does (see searchableText).
+        db.function(SQLITE_FOLD, { deterministic: true }, (value) =>
+          value === null ? null : foldForSearch(String(value)),
         );
         // Data quality rules (src/quality/quality-rules.ts) match patterns like MySQL's REGEXP;
         // a statement uses few patterns over many rows, so each is compiled once.

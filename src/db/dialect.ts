@@ -291,6 +291,23 @@ export function exactText(db: HasConnection, expr: string): string {
 /** Name of SQLite's Unicode lower-casing function (registered in data-source.ts). */
 export const SQLITE_LOWER = 'pulse_lower';
 
+/** Name of SQLite's search folding function: lower case, accents dropped (data-source.ts). */
+export const SQLITE_FOLD = 'pulse_fold';
+
+/** `value` as search compares it on SQLite: lower-cased, accents (combining marks) dropped. */
+export function foldForSearch(value: string): string {
+  return value.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/**
+ * A text expression as a search box compares it: ignoring case and accents (`muller` finds
+ * `Müller`), alike on both dialects. MySQL's default collations already compare so; SQLite folds
+ * both sides with `foldForSearch`. Unlike caselessText, meant for finding, not for rules or keys.
+ */
+export function searchableText(db: HasConnection, expr: string): string {
+  return dialectOf(db) === 'mysql' ? expr : `${SQLITE_FOLD}(${expr})`;
+}
+
 /**
  * A text expression lower-cased in every script and then compared byte for byte, alike on both
  * dialects: SQLite's LOWER folds A–Z alone (`MÜLLER` stays `mÜller`), while MySQL's collation
