@@ -1,3 +1,5 @@
+import { DAY_MS } from '../time';
+
 /** Calendar periods that reports group by. Weeks are ISO weeks, starting on Monday. */
 export type Period = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER';
 
@@ -102,15 +104,18 @@ function nextPeriodDate({ year, month, day }: WallDate, period: Period): WallDat
 }
 
 /**
- * The instant of 00:00 on `date` in `timeZone`. The zone's offset is read at a first guess and
- * again at the result, which is exact except where midnight itself is skipped by a DST change
- * (a few zones); then the result is the first instant after the gap.
+ * The instant of 00:00 on `date` in `timeZone`: midnight read with the zone's offset a day
+ * before and a day after (at most one change lies between). Where a change repeats midnight
+ * (clocks back from 01:00 to 00:00) both readings are real and the day begins at the first;
+ * where it skips midnight (clocks forward from 24:00 to 01:00, e.g. America/Santiago,
+ * America/Havana, Atlantic/Azores) neither is, and the day begins at the change, the later one.
  */
 function midnightIn(date: WallDate, timeZone: string): Date {
   const wallAsUtc = Date.UTC(date.year, date.month - 1, date.day);
-  const guess = wallAsUtc - offsetAt(wallAsUtc, timeZone);
+  const readings = [DAY_MS, -DAY_MS].map((ms) => wallAsUtc - offsetAt(wallAsUtc + ms, timeZone));
+  const real = readings.filter((instant) => wallAsUtc - offsetAt(instant, timeZone) === instant);
 
-  return new Date(wallAsUtc - offsetAt(guess, timeZone));
+  return new Date(real.length ? Math.min(...real) : Math.max(...readings));
 }
 
 /** Local time minus UTC at `instant`, in milliseconds. */

@@ -94,6 +94,56 @@ describe('periodsBetween', () => {
     ]);
   });
 
+  it('begins a day whose midnight is skipped at the change, west and east of UTC', () => {
+    // Santiago's clocks jump from 24:00 on Saturday 6 September 2025 (UTC−4) to 01:00 on the
+    // 7th (UTC−3): the 6th lasts 24 hours, until 04:00Z, and the 7th only 23. 23:30 on the 6th
+    // (03:30Z) belongs to the 6th.
+    expect(
+      iso(
+        periodsBetween(
+          new Date('2025-09-06T12:00:00Z'),
+          new Date('2025-09-07T12:00:00Z'),
+          'DAY',
+          'America/Santiago',
+          10,
+        ),
+      ),
+    ).toEqual([
+      ['2025-09-06T04:00:00.000Z', '2025-09-07T04:00:00.000Z'],
+      ['2025-09-07T04:00:00.000Z', '2025-09-08T03:00:00.000Z'],
+    ]);
+    // Havana (UTC−5 to UTC−4 at midnight, 9 March 2025) and Cairo (UTC+2 to UTC+3 at midnight,
+    // 25 April 2025): the day begins at the change, 01:00 local.
+    const [havana] = periodsBetween(
+      new Date('2025-03-09T12:00:00Z'),
+      new Date('2025-03-09T12:00:01Z'),
+      'DAY',
+      'America/Havana',
+      1,
+    );
+    expect(havana.start.toISOString()).toBe('2025-03-09T05:00:00.000Z');
+    const [cairo] = periodsBetween(
+      new Date('2025-04-25T12:00:00Z'),
+      new Date('2025-04-25T12:00:01Z'),
+      'DAY',
+      'Africa/Cairo',
+      1,
+    );
+    expect(cairo.start.toISOString()).toBe('2025-04-24T22:00:00.000Z');
+  });
+
+  it('begins a day whose midnight is repeated at the first midnight', () => {
+    // Gaza set its clocks back from 01:00 (UTC+3) to 00:00 (UTC+2) on 28 October 2017.
+    const [day] = periodsBetween(
+      new Date('2017-10-28T12:00:00Z'),
+      new Date('2017-10-28T12:00:01Z'),
+      'DAY',
+      'Asia/Gaza',
+      1,
+    );
+    expect(iso([day])).toEqual([['2017-10-27T21:00:00.000Z', '2017-10-28T22:00:00.000Z']]);
+  });
+
   it('puts an instant late on a UTC day into the next local day east of UTC', () => {
     const [day] = periodsBetween(
       new Date('2026-07-01T23:30:00Z'),
