@@ -229,6 +229,13 @@ function ratio(
     return items;
   }
   const average = (fromValue + toValue) / 2;
+  // A numerator under a value with no denominator (a RATIO of two row sets: purchases on a
+  // channel with no product views) is in V, as slope·num/den of the total, but in no w·r. It has
+  // no rate, so its part counts as mix, like a value entering or leaving; otherwise the
+  // contributions would miss it and not add up to the change.
+  const slope = (input.metricValue(1, 1) as number) - (input.metricValue(0, 1) as number);
+  const rateless = (part: Figures, whole: Figures) =>
+    part.denominator ? 0 : (slope * part.numerator) / (whole.denominator as number);
   for (const item of items) {
     if (item.key === null) {
       continue;
@@ -239,7 +246,11 @@ function ratio(
     const r0 = item.baseValue ?? item.currentValue ?? 0;
     const r1 = item.currentValue ?? item.baseValue ?? 0;
     item.rateEffect = unsigned0(((w0 + w1) / 2) * (r1 - r0));
-    item.mixEffect = unsigned0(((r0 + r1) / 2 - average) * (w1 - w0));
+    item.mixEffect = unsigned0(
+      ((r0 + r1) / 2 - average) * (w1 - w0) +
+        rateless(item.current, input.total.current) -
+        rateless(item.base, input.total.base),
+    );
     item.contribution = item.rateEffect + item.mixEffect;
   }
   const other = items.find((item) => item.key === null);

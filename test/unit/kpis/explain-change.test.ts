@@ -192,6 +192,42 @@ describe('explainChange on ratio metrics', () => {
     });
   });
 
+  it('keeps the identity when a value has a numerator but no denominator (a RATIO of two row sets)', () => {
+    // Purchases over product views by channel: STORE has purchases and no views. Its purchases
+    // are in the KPI (5/100, then 15/100) but have no rate; they count as mix.
+    const input = conversion(
+      dims([
+        ['WEB', { numerator: 10, denominator: 100 }, { numerator: 20, denominator: 100 }],
+        ['STORE', { numerator: 5, denominator: 0 }, { numerator: 15, denominator: 0 }],
+      ]),
+    );
+    const explanation = explainChange(input);
+    expect(explanation.totalChange).toBeCloseTo(0.2, 12);
+    const byLabel = Object.fromEntries(explanation.items.map((item) => [item.label, item]));
+    expect(byLabel.WEB.contribution).toBeCloseTo(0.1, 12);
+    expect(byLabel.STORE.contribution).toBeCloseTo(0.1, 12);
+    expect(byLabel.STORE.rateEffect).toBe(0);
+    expect(byLabel.STORE.mixEffect).toBeCloseTo(0.1, 12);
+
+    // STORE starts counting views: 5 purchases without views, then 10 of 50 views.
+    // 0.15 → 0.2; WEB: rate 5/6 · 0.1, mix (0.15 − 0.175) · (−1/3); STORE: mix
+    // (0.2 − 0.175) · 1/3 − 5/100.
+    const entering = explainChange(
+      conversion(
+        dims([
+          ['WEB', { numerator: 10, denominator: 100 }, { numerator: 20, denominator: 100 }],
+          ['STORE', { numerator: 5, denominator: 0 }, { numerator: 10, denominator: 50 }],
+        ]),
+      ),
+    );
+    const sum = entering.items.reduce((acc, item) => acc + (item.contribution as number), 0);
+    expect(entering.totalChange).toBeCloseTo(0.05, 12);
+    expect(sum).toBeCloseTo(0.05, 12);
+    const store = entering.items.find((item) => item.label === 'STORE');
+    expect(store?.rateEffect).toBe(0);
+    expect(store?.mixEffect).toBeCloseTo(0.025 / 3 - 0.05, 12);
+  });
+
   it('gives "other" of rows under no dimension value its own rate effect, like a dimension', () => {
     // Unassigned rows convert 10 % → 30 % at a constant third of the denominator.
     const rows = dims([
