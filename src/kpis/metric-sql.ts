@@ -352,6 +352,8 @@ function aggregateExpression(q: Query, aggregate: Aggregate): void {
   if (aggregate.fn === 'DISTINCT_CUSTOMERS') {
     q.add(` THEN ${customer} END)`);
   } else if (aggregate.fn === 'COUNT') {
+    // A COUNT with a field (an AVG's denominator) skips rows without a value, as AVG does.
+    q.add(aggregate.field ? ` AND x.${aggregate.field} IS NOT NULL` : '');
     q.add(' THEN 1 ELSE 0 END)');
   } else {
     q.add(` THEN x.${aggregate.field} END), 0)`);

@@ -60,7 +60,10 @@ export interface RowFilter {
 export interface Aggregate {
   source: Source;
   fn: AggregateFunction;
-  /** SUM/AVG: `value` or `score` of interactions, `amount` of orders. */
+  /**
+   * SUM/AVG: `value` or `score` of interactions, `amount` of orders. COUNT takes one only as the
+   * denominator of an AVG (planOf): then it counts the rows where the field is not null.
+   */
   field?: 'value' | 'score' | 'amount';
   filter?: RowFilter;
 }
@@ -200,12 +203,10 @@ export function planOf(metric: Metric, config: Record<string, unknown> | null): 
       return { kind: 'DRIFT', predictionKind: (config as unknown as DriftMetric).predictionKind };
     case 'CUSTOM': {
       const custom = config as unknown as CustomMetric;
-      // AVG is SUM over COUNT of the same rows, so that periods and dimensions add up exactly.
+      // AVG is SUM over COUNT of the same rows, so that periods and dimensions add up exactly;
+      // the COUNT keeps the field, so that rows without a value count in neither, as in AVG.
       if (!custom.denominator && custom.numerator.fn === 'AVG') {
-        return terms(
-          { ...custom.numerator, fn: 'SUM' },
-          { ...custom.numerator, fn: 'COUNT', field: undefined },
-        );
+        return terms({ ...custom.numerator, fn: 'SUM' }, { ...custom.numerator, fn: 'COUNT' });
       }
 
       return terms(custom.numerator, custom.denominator);

@@ -127,6 +127,8 @@ describeEachDialect(
               answer(c1, 14, 'csat', 0),
               answer(c3, 13, 'csat', 5),
               answer(c3, 14, 'csat', 1),
+              event(c1, feb(15), 'nps_unscored'),
+              event(c3, feb(15), 'nps_unscored'),
               event(c1, MAR_FIRST_HOUR, 'page_view'),
               event(c1, '2026-03-10T15:00:00Z', 'support_ticket'),
               event(c1, '2026-03-10T16:00:00Z', 'support_ticket'),
@@ -196,6 +198,17 @@ describeEachDialect(
       await create('tickets_vip', 'SUPPORT_TICKETS_PER_CUSTOMER', { scope: { segmentId: vip } });
       await create('daily_active', 'ACTIVE_CUSTOMERS', { granularity: 'DAY' });
       await create('daily_orders', 'ORDERS', { granularity: 'DAY' });
+      // February: c1's NPS scores 9, 8, 0, c3's 10, 6, 9, 7 and two answers with no score.
+      await create('average_nps_score', 'CUSTOM', {
+        metricConfig: {
+          numerator: {
+            source: 'INTERACTIONS',
+            fn: 'AVG',
+            field: 'score',
+            filter: { types: ['survey_response', 'nps_unscored'] },
+          },
+        },
+      });
       await pulse().app.services.kpiEvaluation.evaluate(new Date('2026-03-20T12:00:00Z'), {
         cold: true,
       });
@@ -242,6 +255,14 @@ describeEachDialect(
           expect(rows[i][1]).toBeCloseTo(expected[1], 9);
         }
       });
+    });
+
+    it('averages a field over the rows that have it, as AVG does', async () => {
+      // February's scored survey_response rows (live customers): NPS 9, 8, 0, 10, 6, 9, 7 and
+      // CSAT 4, 3, 0, 5, 1 — 62 over 12; the two nps_unscored rows have no score.
+      const [february] = await month('average_nps_score');
+      expect(february.slice(2)).toEqual([62, 12]);
+      expect(february[1]).toBeCloseTo(62 / 12, 9);
     });
 
     it('puts 23:30 local on the day of a DST change into that day', async () => {

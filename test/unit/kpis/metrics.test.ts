@@ -41,7 +41,7 @@ describe('planOf', () => {
     });
   });
 
-  it('turns a custom AVG into SUM over COUNT of the same rows', () => {
+  it('turns a custom AVG into SUM over COUNT of the same rows that have the field', () => {
     const filter = { statuses: ['PAID'] };
     expect(
       planOf('CUSTOM', { numerator: { source: 'ORDERS', fn: 'AVG', field: 'amount', filter } }),
@@ -49,7 +49,7 @@ describe('planOf', () => {
       kind: 'TERMS',
       numerator: [{ sign: 1, aggregate: { source: 'ORDERS', fn: 'SUM', field: 'amount', filter } }],
       denominator: [
-        { sign: 1, aggregate: { source: 'ORDERS', fn: 'COUNT', field: undefined, filter } },
+        { sign: 1, aggregate: { source: 'ORDERS', fn: 'COUNT', field: 'amount', filter } },
       ],
     });
   });
