@@ -309,6 +309,15 @@ export function validateMetric(
     stored = { numerator: validateAggregate(config.numerator, `${at}.numerator`) };
     if (config.denominator !== undefined && config.denominator !== null) {
       stored.denominator = validateAggregate(config.denominator, `${at}.denominator`);
+      // An AVG is itself a ratio (SUM over COUNT, see planOf); in a RATIO it would be summed.
+      for (const part of ['numerator', 'denominator'] as const) {
+        if ((stored[part] as Aggregate).fn === 'AVG') {
+          throw badInput(
+            'AVG cannot be part of a RATIO: use SUM, or AVG without a denominator',
+            `${at}.${part}.fn`,
+          );
+        }
+      }
     }
   } else if (metric === 'DATA_QUALITY') {
     stored = { ...validateQuality(config, at) };

@@ -49,6 +49,28 @@ describeEachDialect('KPI errors', (pulse) => {
       'input.metricConfig.numerator.field',
     ],
     [
+      'AVG as the numerator of a RATIO (it would be summed)',
+      {
+        metric: 'CUSTOM',
+        metricConfig: {
+          numerator: { source: 'INTERACTIONS', fn: 'AVG', field: 'score' },
+          denominator: { source: 'ORDERS', fn: 'COUNT' },
+        },
+      },
+      'input.metricConfig.numerator.fn',
+    ],
+    [
+      'AVG as the denominator of a RATIO',
+      {
+        metric: 'CUSTOM',
+        metricConfig: {
+          numerator: { source: 'ORDERS', fn: 'COUNT' },
+          denominator: { source: 'ORDERS', fn: 'AVG', field: 'amount' },
+        },
+      },
+      'input.metricConfig.denominator.fn',
+    ],
+    [
       'a channel filter on orders',
       {
         metric: 'CUSTOM',
