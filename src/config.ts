@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import { parseNetwork } from './alerts/webhook-address';
 import { isPhoneRegion } from './quality/normalize';
 import { Role, ROLES } from './auth/principal';
 import { isTimeZone } from './kpis/periods';
@@ -86,6 +87,12 @@ export interface Config {
    * Defaults to 6.
    */
   webhookMaxAttempts: number;
+  /**
+   * Networks (CIDR such as `10.0.0.0/8`, or single addresses) whose loopback, private,
+   * link-local and other special-purpose addresses may receive alert webhooks, for receivers
+   * inside the operator's own network. Defaults to none: webhooks go to public addresses only.
+   */
+  webhookAllowedNetworks: string[];
   /**
    * Share (0–1) of customers held out of next-best-action recommendations, by a fixed hash of
    * their id, so that the recommendations' effect can be measured against them. Defaults to 0.05.
@@ -175,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     kpiHistoryMonths: readInt(env, 'PULSE_KPI_HISTORY_MONTHS', 18, 1, 120),
     kpiLateDataDays: readInt(env, 'PULSE_KPI_LATE_DATA_DAYS', 3, 0, 365),
     webhookMaxAttempts: readInt(env, 'PULSE_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
+    webhookAllowedNetworks: readNetworks(env, 'PULSE_WEBHOOK_ALLOWED_NETWORKS'),
     nbaHoldoutShare: readShare(env, 'PULSE_NBA_HOLDOUT_SHARE', 0.05),
     scoringMinutes: readMinutes(env, 'PULSE_SCORING_MINUTES', 1440),
     driftPsiThreshold: readShare(env, 'PULSE_DRIFT_PSI_THRESHOLD', 0.2),
@@ -402,6 +410,22 @@ function readOrigins(env: Env, name: string): string[] {
   }
 
   return origins;
+}
+
+function readNetworks(env: Env, name: string): string[] {
+  const networks = (env[name] ?? '')
+    .split(',')
+    .map((network) => network.trim())
+    .filter((network) => network !== '');
+  for (const network of networks) {
+    if (!parseNetwork(network)) {
+      throw new Error(
+        `${name} must be comma-separated IP networks or addresses such as 10.0.0.0/8,fd00::/8,127.0.0.1, got "${network}"`,
+      );
+    }
+  }
+
+  return networks;
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {

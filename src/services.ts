@@ -66,6 +66,7 @@ export function createServices(
         | 'lifecycle'
         | 'reportingTimeZone'
         | 'webhookMaxAttempts'
+        | 'webhookAllowedNetworks'
         | 'kpiHistoryMonths'
         | 'kpiLateDataDays'
         | 'defaultPhoneRegion'
@@ -100,12 +101,15 @@ export function createServices(
     historyMonths: analytics.kpiHistoryMonths,
     lateDataDays: analytics.kpiLateDataDays,
   });
-  const alertRules = new AlertRuleService(db, config.maxPageSize);
+  const alertRules = new AlertRuleService(db, config.maxPageSize, analytics.webhookAllowedNetworks);
   // Sends only once the server starts it; command-line tools that build services never do.
   const webhooks = new WebhookService(
     db,
     config.maxPageSize,
-    new WebhookDispatcher(db, { maxAttempts: analytics.webhookMaxAttempts }),
+    new WebhookDispatcher(db, {
+      maxAttempts: analytics.webhookMaxAttempts,
+      allowedNetworks: analytics.webhookAllowedNetworks,
+    }),
   );
   const alerts = new AlertService(db, events, alertRules);
   // Webhooks are a second channel for the same stored events, handed over after commit.

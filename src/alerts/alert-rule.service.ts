@@ -5,6 +5,7 @@ import { refuseTaken } from '../db/refuse-taken';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { AlertRuleEntity } from './alert-rule.entity';
+import { literalAddress, type Network, parseNetworks, refusedAddress } from './webhook-address';
 import type { AlertKind, AlertSeverity, AlertState } from './evaluate-rule';
 import {
   checkHysteresis,
@@ -38,10 +39,19 @@ export interface AlertRuleFilter {
 
 /** Alert rules: their definitions, and muting. Evaluation and acknowledgement: AlertService. */
 export class AlertRuleService {
+  private readonly allowedNetworks: Network[];
+
+  /**
+   * `allowedNetworks` (PULSE_WEBHOOK_ALLOWED_NETWORKS): where, besides public addresses, a
+   * webhook URL may point.
+   */
   constructor(
     private readonly db: DataSource,
     private readonly maxPageSize: number,
-  ) {}
+    allowedNetworks: readonly string[] = [],
+  ) {
+    this.allowedNetworks = parseNetworks(allowedNetworks);
+  }
 
   async get(id: number, field = 'id', manager: EntityManager = this.db.manager) {
     const rule = await manager.getRepository(AlertRuleEntity).findOneBy({ id });
@@ -89,7 +99,7 @@ export class AlertRuleService {
   async create(data: AlertRuleData, now = new Date()): Promise<AlertRuleEntity> {
     const condition = parseCondition(data.condition, 'input.condition');
     checkHysteresis(condition, data.hysteresis, 'input.hysteresis');
-    checkWebhook(data.webhookUrl, 'input.webhookUrl');
+    checkWebhook(data.webhookUrl, this.allowedNetworks, 'input.webhookUrl');
 
     return inTransaction(this.db, async (tx) => {
       const [kpi] = await tx.query('SELECT id FROM kpis WHERE id = ?', [data.kpiId]);
@@ -142,7 +152,7 @@ export class AlertRuleService {
       }
     }
     const condition = changes.condition && parseCondition(changes.condition, 'input.condition');
-    checkWebhook(changes.webhookUrl, 'input.webhookUrl');
+    checkWebhook(changes.webhookUrl, this.allowedNetworks, 'input.webhookUrl');
     const set: Partial<AlertRuleEntity> = { updatedAt: now };
     for (const key of [
       'name',
@@ -244,18 +254,35 @@ function checkVersion(current: AlertRuleEntity, version: number | null | undefin
   }
 }
 
-function checkWebhook(url: string | null | undefined, field: string): void {
+/**
+ * An http(s) URL whose host is not an address webhooks may not reach. Only what needs no DNS is
+ * judged here — IP literals and `localhost`; the addresses a host name resolves to are checked
+ * each time a delivery is sent, since DNS can answer differently then.
+ */
+function checkWebhook(
+  url: string | null | undefined,
+  allowed: readonly Network[],
+  field: string,
+): void {
   if (url == null) {
     return;
   }
-  let protocol = '';
+  let parsed: URL | null = null;
   try {
-    protocol = new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     // reported below
   }
-  if (protocol !== 'https:' && protocol !== 'http:') {
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
     throw badInput(`"${url}" is not an http(s) URL`, field);
+  }
+  const address = literalAddress(parsed.hostname);
+  const reason = address && refusedAddress(address, allowed);
+  if (reason) {
+    throw badInput(
+      `webhookUrl must not point at ${reason} (${parsed.hostname}): webhooks go to public addresses unless PULSE_WEBHOOK_ALLOWED_NETWORKS allows others`,
+      field,
+    );
   }
 }
 

@@ -300,7 +300,8 @@ class AlertRuleFields {
 
   @Field(() => String, {
     nullable: true,
-    description: 'An http(s) URL that receives each event as signed JSON.',
+    description:
+      'An http(s) URL that receives each event as signed JSON. It must be at a public address: loopback, private, link-local and other special-purpose addresses are refused (here for IP literals and localhost, when sending for the addresses a name resolves to) unless PULSE_WEBHOOK_ALLOWED_NETWORKS allows them.',
   })
   @IsOptional()
   @MaxLength(2000)

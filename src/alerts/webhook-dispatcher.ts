@@ -1,8 +1,10 @@
 import { type DataSource, LessThanOrEqual } from 'typeorm';
 import { serialized } from '../db/transaction';
 import { toGlobalId } from '../graphql/global-id';
+import { type Network, parseNetworks } from './webhook-address';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { retryDelayMs, SIGNATURE_HEADER } from './webhook-policy';
+import { postWebhook, type Resolve, WebhookRefused } from './webhook-request';
 
 /** Settings of the webhook dispatcher. */
 export interface WebhookDispatcherOptions {
@@ -14,6 +16,14 @@ export interface WebhookDispatcherOptions {
   pollMs?: number;
   /** Most deliveries claimed per scan. Defaults to 20. */
   batchSize?: number;
+  /**
+   * Networks (CIDR or single addresses) whose loopback, private, link-local or other
+   * special-purpose addresses may receive webhooks (PULSE_WEBHOOK_ALLOWED_NETWORKS). Defaults to
+   * none: only public addresses.
+   */
+  allowedNetworks?: readonly string[];
+  /** Resolves host names; defaults to the system resolver (tests inject names). */
+  resolve?: Resolve;
 }
 
 /**
@@ -26,6 +36,7 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly pollMs: number;
   private readonly batchSize: number;
+  private readonly allowed: Network[];
   private readonly aborter = new AbortController();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | null = null;
@@ -40,6 +51,7 @@ export class WebhookDispatcher {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 20;
+    this.allowed = parseNetworks(options.allowedNetworks ?? []);
   }
 
   start(): void {
@@ -124,39 +136,49 @@ export class WebhookDispatcher {
   private async send(delivery: WebhookDeliveryEntity): Promise<void> {
     let statusCode: number | null = null;
     let error: string | null = null;
+    let refused = false;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Pulse-Webhooks',
-          'x-pulse-event-id': toGlobalId('AlertEvent', delivery.eventId),
-          ...(delivery.signature ? { [SIGNATURE_HEADER]: delivery.signature } : {}),
+      statusCode = await postWebhook(
+        {
+          url: delivery.url,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Pulse-Webhooks',
+            'x-pulse-event-id': toGlobalId('AlertEvent', delivery.eventId),
+            ...(delivery.signature ? { [SIGNATURE_HEADER]: delivery.signature } : {}),
+          },
+          body: delivery.body,
         },
-        body: delivery.body,
-        // A redirect is answered as a failure rather than followed with the signed body.
-        redirect: 'manual',
-        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.timeoutMs)]),
-      });
-      statusCode = response.status;
-      await response.body?.cancel();
+        {
+          allowed: this.allowed,
+          resolve: this.options.resolve,
+          signal: AbortSignal.any([this.aborter.signal, timeout]),
+        },
+      );
+      // A redirect is answered as a failure rather than followed with the signed body.
       if (statusCode < 200 || statusCode > 299) {
         error = `HTTP ${statusCode}`;
       }
     } catch (failure) {
-      error = describeFailure(failure, this.timeoutMs);
+      // Retrying a refused address would only send the same refusal again.
+      refused = failure instanceof WebhookRefused;
+      error = refused
+        ? (failure as Error).message
+        : describeFailure(failure, timeout.aborted, this.aborter.signal.aborted, this.timeoutMs);
     }
-    await this.record(delivery, statusCode, error);
+    await this.record(delivery, statusCode, error, refused);
   }
 
   private async record(
     delivery: WebhookDeliveryEntity,
     lastStatusCode: number | null,
     lastError: string | null,
+    final: boolean,
   ): Promise<void> {
     const now = new Date();
     const failed = lastError !== null;
-    const last = delivery.attempts >= this.options.maxAttempts;
+    const last = final || delivery.attempts >= this.options.maxAttempts;
     const delayMs = failed && !last ? retryDelayMs(delivery.attempts, Math.random()) : 0;
     // Matched on the claimed attempt: a row that another instance re-claimed after this one
     // overran its reservation keeps that instance's outcome.
@@ -182,14 +204,20 @@ export class WebhookDispatcher {
   }
 }
 
-function describeFailure(failure: unknown, timeoutMs: number): string {
-  const error = failure as Error & { cause?: { code?: string; message?: string } };
-  if (error.name === 'TimeoutError') {
+function describeFailure(
+  failure: unknown,
+  timedOut: boolean,
+  stopped: boolean,
+  timeoutMs: number,
+): string {
+  if (timedOut) {
     return `no response within ${timeoutMs} ms`;
   }
-  if (error.name === 'AbortError') {
+  if (stopped) {
     return 'aborted: the instance stopped';
   }
+  // Connecting to several addresses of one name fails with all their errors at once.
+  const error = failure as Error & { code?: string; errors?: Array<{ code?: string }> };
 
-  return error.cause?.code ?? error.cause?.message ?? error.message;
+  return error.code ?? error.errors?.[0]?.code ?? error.message;
 }

@@ -15,7 +15,10 @@ registerEnumType(WebhookDeliveryStatus, {
   valuesConfig: {
     PENDING: { description: 'Not delivered yet: the next attempt is due at `nextAttemptAt`.' },
     DELIVERED: { description: 'The receiver answered an attempt with a 2xx status.' },
-    FAILED: { description: 'Every attempt failed (PULSE_WEBHOOK_MAX_ATTEMPTS); no more follow.' },
+    FAILED: {
+      description:
+        'Every attempt failed (PULSE_WEBHOOK_MAX_ATTEMPTS), or one was refused because the URL points at a non-public address; no more follow.',
+    },
   },
 });
 
@@ -48,7 +51,8 @@ export class WebhookDelivery extends Node {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Why the last attempt failed (HTTP status, timeout, network error); null if not.',
+    description:
+      'Why the last attempt failed (HTTP status, timeout, network error, or `refused: …` for a non-public address); null if not.',
   })
   lastError!: string | null;
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       lifecycle: { newDays: 30, activeDays: 90, lapsedDays: 180 },
       reportingTimeZone: 'UTC',
       webhookMaxAttempts: 6,
+      webhookAllowedNetworks: [],
       shutdownDrainMs: 5000,
       metricsToken: null,
       metricsMaxOperations: 100,
@@ -61,6 +62,21 @@ describe('loadConfig', () => {
       slowRequestMs: 250,
     });
   });
+
+  it('reads the networks alert webhooks may reach besides public addresses', () => {
+    expect(
+      loadConfig({ PULSE_WEBHOOK_ALLOWED_NETWORKS: ' 10.0.0.0/8, fd00::/8,127.0.0.1 ,' }),
+    ).toMatchObject({ webhookAllowedNetworks: ['10.0.0.0/8', 'fd00::/8', '127.0.0.1'] });
+  });
+
+  it.each(['10.0.0.0/33', 'cluster.local', '10.0.0.0/8;192.168.0.0/16', '::/129'])(
+    'refuses PULSE_WEBHOOK_ALLOWED_NETWORKS=%s, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ PULSE_WEBHOOK_ALLOWED_NETWORKS: value })).toThrow(
+        /^PULSE_WEBHOOK_ALLOWED_NETWORKS must be comma-separated IP networks/,
+      );
+    },
+  );
 
   it('reads the attempts per alert webhook delivery', () => {
     expect(loadConfig({ PULSE_WEBHOOK_MAX_ATTEMPTS: '3' })).toMatchObject({

@@ -158,6 +158,64 @@ describeEachDialect('alert rule errors', (pulse) => {
     expectError(await pulse().query(mutation, { input: input() }), code, field);
   });
 
+  it.each([
+    'http://127.0.0.1:4000/graphql',
+    'http://localhost:4000/graphql',
+    'http://LOCALHOST./x',
+    'http://api.localhost/x',
+    'http://2130706433/x',
+    'http://[::1]/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.1.2.3/x',
+    'https://172.16.0.1/x',
+    'http://192.168.1.1/x',
+    'http://[fd00::1]/x',
+    'http://[fe80::1]/x',
+    'http://0.0.0.0:4000/x',
+    'http://224.0.0.1/x',
+  ])('refuses a rule whose webhook URL is at a non-public address: %s', async (webhookUrl) => {
+    const response = await pulse().query(CREATE, {
+      input: {
+        kpiId: kpi.id,
+        name: 'internal',
+        severity: 'INFO',
+        condition: threshold,
+        webhookUrl,
+      },
+    });
+    expectError(response, 'BAD_USER_INPUT', 'input.webhookUrl');
+    expect(response.data?.createAlertRule ?? null).toBeNull();
+  });
+
+  it('explains why a webhook URL at the cloud metadata address is refused', async () => {
+    const response = await pulse().query(CREATE, {
+      input: {
+        kpiId: kpi.id,
+        name: 'metadata',
+        severity: 'INFO',
+        condition: threshold,
+        webhookUrl: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      },
+    });
+    expectError(response, 'BAD_USER_INPUT', 'input.webhookUrl');
+    expect(response.errors?.[0]?.message).toBe(
+      'webhookUrl must not point at a link-local address (169.254.169.254): webhooks go to ' +
+        'public addresses unless PULSE_WEBHOOK_ALLOWED_NETWORKS allows others',
+    );
+  });
+
+  it.each(['http://127.0.0.1:4000/graphql', 'http://localhost/x', 'http://[::1]/x'])(
+    'refuses an update pointing the webhook at %s, changing nothing',
+    async (webhookUrl) => {
+      const response = await pulse().query(UPDATE, {
+        input: { id: rule.id, version: 1, webhookUrl },
+      });
+      expectError(response, 'BAD_USER_INPUT', 'input.webhookUrl');
+      expect((await ruleNamesOf(kpi.dbId))[0]).toEqual({ name: rule.name, version: 1 });
+    },
+  );
+
   it.each(['name', 'severity', 'for', 'hysteresis'])(
     'refuses an update setting %s to null with BAD_USER_INPUT, changing nothing',
     async (key) => {

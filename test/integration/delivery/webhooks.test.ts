@@ -7,6 +7,7 @@ import { createAlertBurst } from '../../support/alert-burst';
 import { describeEachDialect } from '../support/dialects';
 import { expectError } from '../support/expect-error';
 import type { TestPulse } from '../support/start-pulse';
+import { insertKpi } from '../alerts/alert-support';
 import { startReceiver, type Receiver } from './support/receiver';
 
 const DELIVERIES = `query($filter: WebhookDeliveryFilter, $first: Int, $after: String) {
@@ -208,6 +209,46 @@ describeEachDialect(
       });
     }, 20_000);
 
+    it('answers a redirect as a failure and never follows it', async () => {
+      const elsewhere = await receiver();
+      const hook = await receiver((_n, response) => {
+        response.statusCode = 307;
+        response.setHeader('location', elsewhere.url);
+        response.end();
+      });
+      const event = alertEvent(hook.url);
+      await pulse().app.services.webhooks.enqueue([event]);
+
+      expect(await settledDelivery(pulse(), event.id)).toMatchObject({
+        status: 'FAILED',
+        attempts: 3,
+        lastStatusCode: 307,
+        lastError: 'HTTP 307',
+      });
+      expect(elsewhere.requests).toHaveLength(0);
+    }, 20_000);
+
+    it('accepts a rule whose webhook is in PULSE_WEBHOOK_ALLOWED_NETWORKS', async () => {
+      const hook = await receiver();
+      const kpi = await insertKpi(pulse());
+      const response = await pulse().query<{ createAlertRule: { alertRule: { webhookUrl: string } } }>(
+        `mutation($input: CreateAlertRuleInput!) {
+          createAlertRule(input: $input) { alertRule { webhookUrl } } }`,
+        {
+          input: {
+            kpiId: kpi.id,
+            name: 'in-cluster receiver',
+            severity: 'INFO',
+            condition: { kind: 'THRESHOLD', threshold: { operator: 'ABOVE', value: 10 } },
+            webhookUrl: hook.url,
+          },
+        },
+      );
+
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.createAlertRule.alertRule.webhookUrl).toBe(hook.url);
+    });
+
     it('returns from the hand-over at once while the receiver hangs', async () => {
       const hook = await receiver(() => undefined);
       const event = alertEvent(hook.url);
@@ -261,7 +302,11 @@ describeEachDialect(
     it('sends each delivery once when two dispatchers share the database', async () => {
       const hook = await receiver();
       // A second instance's dispatcher, on the same database.
-      const other = new WebhookDispatcher(pulse().app.db, { maxAttempts: 3, pollMs: 20 });
+      const other = new WebhookDispatcher(pulse().app.db, {
+        maxAttempts: 3,
+        pollMs: 20,
+        allowedNetworks: ['127.0.0.0/8'],
+      });
       other.start();
       try {
         const events = Array.from({ length: 30 }, () => alertEvent(hook.url));
@@ -329,6 +374,69 @@ describeEachDialect(
           { role },
         );
         expect(viaNode.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      },
+    );
+  },
+  // The receivers listen on 127.0.0.1, which webhooks may reach only when allowed.
+  { webhookMaxAttempts: 3, kpiEvaluationMinutes: 0, webhookAllowedNetworks: ['127.0.0.0/8'] },
+);
+
+describeEachDialect(
+  'alert webhooks to non-public addresses, by default',
+  (pulse) => {
+    let hook: Receiver;
+
+    beforeAll(async () => {
+      hook = await startReceiver();
+    });
+
+    afterAll(async () => {
+      await hook.close();
+    });
+
+    it('refuses at send time a host name that resolves to a loopback address: FAILED after one attempt, nothing sent', async () => {
+      const event = alertEvent(hook.url.replace('127.0.0.1', 'localhost'));
+      await pulse().app.services.webhooks.enqueue([event]);
+      const delivery = await settledDelivery(pulse(), event.id);
+
+      // A policy refusal is final: retrying would only meet it again.
+      expect(delivery).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastStatusCode: null,
+        deliveredAt: null,
+      });
+      expect(delivery.lastError).toMatch(
+        /^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/,
+      );
+      expect(hook.requests).toHaveLength(0);
+    });
+
+    it.each([
+      ['the receiver', (url: string) => url, 'refused: 127.0.0.1 is a loopback address'],
+      [
+        'its IPv4-mapped IPv6 form',
+        (url: string) => url.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+        'refused: ::ffff:7f00:1 is a loopback address',
+      ],
+      [
+        'the cloud metadata service',
+        () => 'http://169.254.169.254/latest/meta-data/',
+        'refused: 169.254.169.254 is a link-local address',
+      ],
+    ])(
+      'refuses a delivery stored for a literal address of %s before sending anything',
+      async (_case, url, lastError) => {
+        const event = alertEvent(url(hook.url));
+        await pulse().app.services.webhooks.enqueue([event]);
+
+        expect(await settledDelivery(pulse(), event.id)).toMatchObject({
+          status: 'FAILED',
+          attempts: 1,
+          lastStatusCode: null,
+          lastError,
+        });
+        expect(hook.requests).toHaveLength(0);
       },
     );
   },
