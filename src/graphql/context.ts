@@ -37,6 +37,11 @@ export interface PulseContext {
 /** Filled while an HTTP request runs: the operations it carried, by name. */
 export interface RequestTrace {
   operations: string[];
+  /**
+   * Operations of the request the rate limit refused, and the longest retry-after among them:
+   * a batch shares one HTTP status and one Retry-After header among its operations.
+   */
+  rateLimited?: { count: number; retryAfterSeconds: number };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

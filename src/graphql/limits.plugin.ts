@@ -47,6 +47,16 @@ export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<P
             }
             const refused = rateLimitError(decision, cost);
             if (refused) {
+              const trace = contextValue.trace;
+              if (trace) {
+                trace.rateLimited = {
+                  count: (trace.rateLimited?.count ?? 0) + 1,
+                  retryAfterSeconds: Math.max(
+                    trace.rateLimited?.retryAfterSeconds ?? 0,
+                    decision!.retryAfterSeconds,
+                  ),
+                };
+              }
               throw refused;
             }
           } catch (error) {

@@ -184,6 +184,18 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       response.setHeader(name, value);
     }
     response.statusCode = result.status ?? 200;
+    // The operations of a batch share one status and one Retry-After. 429 says that nothing
+    // ran, so a batch gets it only when every operation was refused (otherwise a client that
+    // resends it on 429 runs the others twice), and Retry-After is the longest wait, after which
+    // every refused operation fits.
+    const limited = trace.rateLimited;
+    if (limited) {
+      response.setHeader('retry-after', String(limited.retryAfterSeconds));
+      const operations = Array.isArray(body) ? body.length : 1;
+      if (response.statusCode === 429 && limited.count < operations) {
+        response.statusCode = 200;
+      }
+    }
     if (result.body.kind === 'complete') {
       response.end(result.body.string);
 

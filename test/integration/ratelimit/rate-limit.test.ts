@@ -102,6 +102,55 @@ describe('per-key rate limit over HTTP and WebSocket (in process)', () => {
     expect(again.errors).toBeUndefined();
   });
 
+  // Six customers a page: 4 × 6 = 24 units, more than a PARTNER bucket (20) ever holds.
+  const HUGE = `query Huge { customers(first: 6) { edges { node { id } } } }`;
+
+  async function batch(key: string, queries: string[]) {
+    const response = await fetch(pulse.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(queries.map((query) => ({ query }))),
+    });
+    const results = (await response.json()) as Array<{
+      data?: unknown;
+      errors?: Array<{ extensions?: { code?: string } }>;
+    }>;
+
+    return { response, results };
+  }
+
+  it('answers a batch in which some operations ran with 200, not 429, and the refusals in their results', async () => {
+    const key = await newKey(pulse, Role.PARTNER);
+    const { response, results } = await batch(key, [FEW, HUGE]);
+
+    // A 429 would tell the client that nothing ran, and a resent batch would run FEW twice.
+    expect(response.status).toBe(200);
+    expect(results[0].errors).toBeUndefined();
+    expect(results[0].data).toEqual({ customers: expect.anything() });
+    expect(results[1].errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(response.headers.get('retry-after')).toBe(String(DAY));
+  });
+
+  it('answers a batch whose operations were all refused with 429 and the longest Retry-After', async () => {
+    const key = await newKey(pulse, Role.PARTNER);
+    await pulse.query(FEW, {}, { key });
+    await pulse.query(FEW, {}, { key });
+    // 4 units left: FEW waits 17,280 s for the 4 it lacks, HUGE the full day, whichever of the
+    // two is refused last.
+    for (const queries of [
+      [FEW, HUGE],
+      [HUGE, FEW],
+    ]) {
+      const { response, results } = await batch(key, queries);
+      expect(response.status).toBe(429);
+      expect(results.map((result) => result.errors?.[0]?.extensions?.code)).toEqual([
+        'RATE_LIMITED',
+        'RATE_LIMITED',
+      ]);
+      expect(response.headers.get('retry-after')).toBe(String(DAY));
+    }
+  });
+
   it('sends no rate-limit headers to a request without a key', async () => {
     const anonymous = await pulse.query(FEW, {}, { key: null });
     expectError(anonymous, 'UNAUTHENTICATED');
