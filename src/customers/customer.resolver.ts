@@ -140,7 +140,8 @@ export class CustomerResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => DeleteCustomerPayload, {
-    description: 'Deletes a customer (soft delete: history stays for past KPIs).',
+    description:
+      'Deletes a customer (soft delete: its history stays in the database and in stored KPI values; periods computed again leave it out).',
   })
   async deleteCustomer(
     @Arg('input', { description: 'The customer to delete.' }) input: DeleteCustomerInput,

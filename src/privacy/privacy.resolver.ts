@@ -46,7 +46,8 @@ export class PrivacyResolver {
     description:
       "Erases a customer's personal data for good (right to erasure): profile and free-text " +
       'properties are removed, consents deleted; orders and interactions stay under the ' +
-      'anonymous customer id so past figures do not change. Recorded in the audit log. ' +
+      'anonymous customer id, so stored KPI values do not change (periods computed again leave ' +
+      'the erased, deleted customer out). Predictions are deleted. Recorded in the audit log. ' +
       'NOT_FOUND when unknown or already erased.',
   })
   async eraseCustomer(
