@@ -18,12 +18,7 @@ export interface Network {
 
 /** Why an address is refused, shown in the delivery's `lastError`. */
 export type AddressKind =
-  | 'unspecified'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'multicast'
-  | 'special-purpose';
+  'unspecified' | 'loopback' | 'private' | 'link-local' | 'multicast' | 'special-purpose';
 
 const BLOCKED: ReadonlyArray<readonly [string, AddressKind]> = [
   ['0.0.0.0/8', 'unspecified'], // "this network"

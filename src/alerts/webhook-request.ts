@@ -47,7 +47,10 @@ export function guardedLookup(
             '',
           );
         } else if (addresses.length === 0) {
-          callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
+          callback(
+            Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }),
+            '',
+          );
         } else if (options.all) {
           callback(null, addresses);
         } else {

@@ -231,7 +231,9 @@ describeEachDialect(
     it('accepts a rule whose webhook is in PULSE_WEBHOOK_ALLOWED_NETWORKS', async () => {
       const hook = await receiver();
       const kpi = await insertKpi(pulse());
-      const response = await pulse().query<{ createAlertRule: { alertRule: { webhookUrl: string } } }>(
+      const response = await pulse().query<{
+        createAlertRule: { alertRule: { webhookUrl: string } };
+      }>(
         `mutation($input: CreateAlertRuleInput!) {
           createAlertRule(input: $input) { alertRule { webhookUrl } } }`,
         {
