@@ -148,7 +148,10 @@ export class AnalysisSettingsInput {
   })
   minimumSamplePerVariant?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Power for the MDE now. Default 0.8.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Power for the MDE now, [0.5, 1). Default 0.8.',
+  })
   power?: number;
 
   @Field(() => Float, {

@@ -62,8 +62,10 @@ export function applySettings(input: Partial<AnalysisSettings> = {}): AnalysisSe
   if (!(inOpenUnit(settings.alpha) && settings.alpha <= 0.5)) {
     fail('alpha', 'must be in (0, 0.5]');
   }
-  if (!inOpenUnit(settings.power)) {
-    fail('power', 'must be in (0, 1)');
+  // Below 0.5, z₁₋β is negative and the MDE (z + z₁₋β)·se can fall to 0 or below: the same
+  // bound as planExperiment's.
+  if (!(settings.power >= 0.5 && settings.power < 1)) {
+    fail('power', 'must be in [0.5, 1)');
   }
   if (!(settings.chanceToWinThreshold >= 0.5 && settings.chanceToWinThreshold < 1)) {
     fail('chanceToWinThreshold', 'must be in [0.5, 1)');

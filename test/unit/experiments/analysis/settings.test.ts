@@ -17,6 +17,9 @@ describe('analysis settings', () => {
     [{ alpha: 0 }, 'settings.alpha'],
     [{ alpha: 0.6 }, 'settings.alpha'],
     [{ power: 1 }, 'settings.power'],
+    // A power of 0.01 at alpha 0.05 made the reported MDE negative.
+    [{ power: 0.01 }, 'settings.power'],
+    [{ power: 0.49 }, 'settings.power'],
     [{ chanceToWinThreshold: 0.4 }, 'settings.chanceToWinThreshold'],
     [{ sequentialTuningN: 5 }, 'settings.sequentialTuningN'],
     [{ minimumSamplePerVariant: 1.5 }, 'settings.minimumSamplePerVariant'],
