@@ -134,13 +134,18 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
+  const database = readDatabase(env);
+
   return {
     nodeEnv: env.NODE_ENV ?? 'production',
     port: readInt(env, 'PORT', 4000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
-    database: readDatabase(env),
+    database,
     adminKey: readSecret(env, 'PULSE_ADMIN_KEY'),
-    seedDemo: readBoolean(env, 'PULSE_SEED_DEMO', true),
+    // The demo keys are public (README prints them), one of them ADMIN: seeded by default on the
+    // embedded SQLite, so `npm start` can be explored at once, and only when asked on MySQL, where
+    // production runs and a forgotten `PULSE_SEED_DEMO=false` would open it to anyone.
+    seedDemo: readBoolean(env, 'PULSE_SEED_DEMO', database.type === 'sqlite'),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     maxPageSize: readInt(env, 'PULSE_MAX_PAGE_SIZE', 100, 1, 1000),
     maxBodyBytes: readInt(env, 'PULSE_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -1,6 +1,14 @@
 import { loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
+  it('seeds the public demo keys by default on SQLite only, and on MySQL only when asked', () => {
+    const mysql = 'mysql://pulse:secret@db:3306/pulse';
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ DATABASE_URL: mysql }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: mysql, PULSE_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ PULSE_SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
   it('uses the documented defaults when the environment is empty', () => {
     expect(loadConfig({})).toMatchObject({
       port: 4000,
