@@ -153,6 +153,18 @@ if (SKIP) {
     expect(result).toContain('"value": 42');
   });
 
+  // README: headers are not kept in localStorage unless the user turns that on. GraphiQL's
+  // history saves each run operation with its tab's headers, so a key could land there too.
+  it('keeps no API key typed into the headers in localStorage after running operations', async () => {
+    const stored = await page.evaluate(() =>
+      Object.keys(localStorage).map((name) => `${name}=${localStorage.getItem(name)}`),
+    );
+    expect(stored.some((entry) => entry.startsWith('graphiql:queries='))).toBe(true);
+    for (const key of [PARTNER_KEY.key, pulse.keys[Role.ANALYST]]) {
+      expect(stored.filter((entry) => entry.includes(key))).toEqual([]);
+    }
+  });
+
   it('says the documentation explorer needs introspection when the server has it off', async () => {
     const closed = await startTestPulse('sqlite', { introspection: false });
     const other = await context.newPage();

@@ -2,6 +2,7 @@ import { GraphiQL } from 'graphiql';
 import { useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createPulseFetcher } from './fetcher';
+import { createPlaygroundStorage } from './storage';
 import 'graphiql/style.css';
 import './playground.css';
 
@@ -13,6 +14,7 @@ const DEFAULT_HEADERS = '{\n  "Authorization": "Bearer <paste your API key>"\n}'
 function Playground() {
   const [introspection, setIntrospection] = useState(true);
   const fetcher = useMemo(() => createPulseFetcher(setIntrospection), []);
+  const storage = useMemo(() => createPlaygroundStorage(), []);
 
   return (
     <GraphiQL
@@ -20,8 +22,10 @@ function Playground() {
       defaultTabs={PULSE_EXAMPLE_TABS}
       defaultHeaders={DEFAULT_HEADERS}
       defaultEditorToolsVisibility="headers"
-      // Keys stay out of localStorage unless the user opts in from the settings dialog.
+      // Keys stay out of localStorage unless the user opts in from the settings dialog; the
+      // storage drops them from the query history too, which GraphiQL saves them in regardless.
       shouldPersistHeaders={false}
+      storage={storage}
     >
       <GraphiQL.Logo>Pulse</GraphiQL.Logo>
       {introspection ? null : (
