@@ -87,7 +87,12 @@ export function createPlayground(options: PlaygroundOptions = {}) {
         return;
       }
       if (name !== files.script && name !== files.style) {
-        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        // The policy too: README promises it on every playground response, and this one
+        // echoes the URL.
+        response.writeHead(404, {
+          'content-type': 'text/plain; charset=utf-8',
+          ...SECURITY_HEADERS,
+        });
         response.end(`Not found: ${PLAYGROUND_ASSETS_PATH}${name}`);
 
         return;
@@ -110,6 +115,7 @@ function sendMissingBundle(response: ServerResponse): void {
   response.writeHead(503, {
     'content-type': 'text/plain; charset=utf-8',
     'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
   });
   response.end(
     'The playground is not built: run `npm run build` (it bundles the browser code into ' +

@@ -69,6 +69,9 @@ describeEachDialect('playground over HTTP', (pulse) => {
       const response = await asset(name);
       expect(response.status).toBe(404);
       expect(await response.text()).toBe(`Not found: /graphql/playground/${name}`);
+      // README: every playground response carries the policy; this one echoes the URL.
+      expect(response.headers.get('content-security-policy')).toBe(CSP);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     },
   );
 });
@@ -100,6 +103,8 @@ describe('playground without a bundle', () => {
     async (url) => {
       const response = await fetch(`${base}${url}`);
       expect(response.status).toBe(503);
+      expect(response.headers.get('content-security-policy')).toBe(CSP);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(await response.text()).toBe(
         'The playground is not built: run `npm run build` (it bundles the browser code into ' +
           'dist/playground), then reload.\n',
