@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { ConsentEntity } from '../customers/consent.entity';
 import { CustomerEntity } from '../customers/customer.entity';
-import { runStatement, sqlInstant } from '../db/dialect';
+import { forUpdate, runStatement, sqlInstant } from '../db/dialect';
 import { inTransaction } from '../db/transaction';
 import { badInput, notFound, PulseError } from '../errors';
 import { ExperimentExposureEntity } from '../experiments/experiment.entity';
@@ -74,6 +74,15 @@ export class MergeService {
     checkIds(survivorId, duplicateIds);
 
     return inTransaction(this.db, async (tx) => {
+      // Two merges sharing a customer (A into B while B goes into A, or into a survivor another
+      // merge takes away) would otherwise deadlock on MySQL or move rows onto a customer deleted
+      // meanwhile. Locking every named customer first, in id order, makes the later merge wait
+      // for the earlier one and then find the customer gone (NOT_FOUND), as if run after it.
+      const named = [survivorId, ...duplicateIds].sort((a, b) => a - b);
+      await tx.query(
+        `SELECT id FROM customers WHERE id IN (${named.map(() => '?').join(', ')}) ORDER BY id${forUpdate(tx)}`,
+        named,
+      );
       const customers = tx.getRepository(CustomerEntity);
       const survivor = await customers.findOneBy({ id: survivorId, deletedAt: IsNull() });
       if (!survivor) {
