@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { containsPattern, searchableText } from '../db/dialect';
+import { containsPattern, dialectOf, searchableText } from '../db/dialect';
 import { refuseTaken } from '../db/refuse-taken';
 import { selectEntities } from '../db/entity-select';
 import {
@@ -323,87 +323,102 @@ export class CustomerService {
     refuseRepeats(rows, 'externalId', (row) => row.externalId, field);
     refuseRepeats(rows, 'email', (row) => (row.email ? emailKey(row.email) : null), field);
 
-    const upserted = await inTransaction(this.db, async (tx) => {
-      const repository = tx.getRepository(CustomerEntity);
-      // Erased rows never come back: their external id is a random one of Pulse's own.
-      const existing = await repository.findBy({
-        externalId: In(rows.map((row) => row.externalId)),
-        erasedAt: IsNull(),
-      });
-      const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
-      const merged = await this.survivorsByMergedExternalId(
-        tx,
-        rows.map((row) => row.externalId).filter((externalId) => !byExternalId.has(externalId)),
-      );
-      refuseSameCustomer(
-        rows,
-        (row) => (byExternalId.get(row.externalId) ?? merged.get(row.externalId))?.id,
-        field,
-      );
-      const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
-      const written: number[] = [];
-      const now = new Date();
-      for (const [index, given] of rows.entries()) {
-        const path = `${field}[${index}]`;
-        const survivor = merged.get(given.externalId);
-        const current = byExternalId.get(given.externalId) ?? survivor;
-        // The external id of a customer merged into another updates the survivor, which keeps
-        // its own external id: creating the duplicate again would undo the merge.
-        const row = survivor ? { ...given, externalId: undefined } : given;
-        if (!current) {
-          const created = repository.create({
-            ...this.profile(row, path),
-            signedUpAt: row.signedUpAt ?? now,
-            attributes: row.attributes ?? {},
-            createdAt: now,
+    // Concurrent calls bringing the same customers must neither deadlock on MySQL nor write
+    // from a stale read (two updates leaving one version): the existing customers are locked as
+    // they are read, so a second call waits and reads what the first wrote, and rows are written
+    // in external id order, whatever the caller's, so two calls take their locks in one order.
+    // READ COMMITTED: at REPEATABLE READ the locking read would also lock the gaps where new
+    // external ids go, and two calls inserting the same new one would deadlock on them.
+    const order = [...rows.keys()].sort((a, b) =>
+      rows[a].externalId < rows[b].externalId ? -1 : 1,
+    );
+    const upserted = await inTransaction(
+      this.db,
+      async (tx) => {
+        const repository = tx.getRepository(CustomerEntity);
+        // Erased rows never come back: their external id is a random one of Pulse's own.
+        const existing = await repository.find({
+          where: { externalId: In(rows.map((row) => row.externalId)), erasedAt: IsNull() },
+          ...(dialectOf(tx) === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        });
+        const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
+        const merged = await this.survivorsByMergedExternalId(
+          tx,
+          rows.map((row) => row.externalId).filter((externalId) => !byExternalId.has(externalId)),
+        );
+        refuseSameCustomer(
+          rows,
+          (row) => (byExternalId.get(row.externalId) ?? merged.get(row.externalId))?.id,
+          field,
+        );
+        const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, customers: [] };
+        const written: Array<number | undefined> = [];
+        const now = new Date();
+        for (const index of order) {
+          const given = rows[index];
+          const path = `${field}[${index}]`;
+          const survivor = merged.get(given.externalId);
+          const current = byExternalId.get(given.externalId) ?? survivor;
+          // The external id of a customer merged into another updates the survivor, which keeps
+          // its own external id: creating the duplicate again would undo the merge.
+          const row = survivor ? { ...given, externalId: undefined } : given;
+          if (!current) {
+            const created = repository.create({
+              ...this.profile(row, path),
+              signedUpAt: row.signedUpAt ?? now,
+              attributes: row.attributes ?? {},
+              createdAt: now,
+              updatedAt: now,
+              deletedAt: null,
+              version: 1,
+            });
+            await this.save(tx, created, path);
+            await this.recordConsents(tx, created.id, row.consents, now);
+            result.created += 1;
+            result.customers[index] = created;
+            written[index] = created.id;
+            continue;
+          }
+          const changes = this.changedFields(current, row, path);
+          const consentsChanged =
+            (await this.recordConsents(tx, current.id, row.consents, now)).length > 0;
+          if (Object.keys(changes).length === 0 && current.deletedAt === null) {
+            if (consentsChanged) {
+              result.updated += 1;
+              written[index] = current.id;
+            } else {
+              result.unchanged += 1;
+            }
+            result.customers[index] = current;
+            continue;
+          }
+          // Upserting a deleted customer brings it back: the source system says it exists.
+          Object.assign(current, changes, {
             updatedAt: now,
             deletedAt: null,
-            version: 1,
+            version: current.version + 1,
           });
-          await this.save(tx, created, path);
-          await this.recordConsents(tx, created.id, row.consents, now);
-          result.created += 1;
-          result.customers.push(created);
-          written.push(created.id);
-          continue;
+          await this.save(tx, current, path);
+          result.updated += 1;
+          result.customers[index] = current;
+          written[index] = current.id;
         }
-        const changes = this.changedFields(current, row, path);
-        const consentsChanged =
-          (await this.recordConsents(tx, current.id, row.consents, now)).length > 0;
-        if (Object.keys(changes).length === 0 && current.deletedAt === null) {
-          if (consentsChanged) {
-            result.updated += 1;
-            written.push(current.id);
-          } else {
-            result.unchanged += 1;
-          }
-          result.customers.push(current);
-          continue;
+        // A retry that changes nothing is no write of personal data: no entry.
+        const writtenIds = written.filter((id) => id !== undefined);
+        if (writtenIds.length > 0) {
+          const { created, updated, unchanged } = result;
+          await this.audit.record(tx, {
+            action: AuditAction.UPSERT_CUSTOMERS,
+            actor,
+            customerIds: writtenIds,
+            details: { created, updated, unchanged },
+          });
         }
-        // Upserting a deleted customer brings it back: the source system says it exists.
-        Object.assign(current, changes, {
-          updatedAt: now,
-          deletedAt: null,
-          version: current.version + 1,
-        });
-        await this.save(tx, current, path);
-        result.updated += 1;
-        result.customers.push(current);
-        written.push(current.id);
-      }
-      // A retry that changes nothing is no write of personal data: no entry.
-      if (written.length > 0) {
-        const { created, updated, unchanged } = result;
-        await this.audit.record(tx, {
-          action: AuditAction.UPSERT_CUSTOMERS,
-          actor,
-          customerIds: written,
-          details: { created, updated, unchanged },
-        });
-      }
 
-      return result;
-    });
+        return result;
+      },
+      { readCommitted: true },
+    );
     if (upserted.created + upserted.updated > 0) {
       this.changes.notify('customers');
     }
