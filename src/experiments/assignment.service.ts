@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
   dialectOf,
-  insertSkippingDuplicates,
   parseInstant,
   parseNumber,
   runStatement,
@@ -79,19 +78,26 @@ export class AssignmentService {
       return { ...none, reason: drawn.reason };
     }
     const variant = variants.find((v) => v.key === drawn.variantKey) as ExperimentVariantEntity;
-    const inserted = await insertSkippingDuplicates(
+    // The statement that records the exposure checks the status again: a stop committed since
+    // the experiment was read above wins, so no exposure lands after it (on MySQL the two ran
+    // side by side).
+    const mysql = dialectOf(this.db) === 'mysql';
+    const inserted = await runStatement(
       this.db.manager,
-      'experiment_exposures',
-      ['experiment_id', 'customer_id', 'variant_id', 'first_exposed_at', 'mixed_variants'],
-      [[experiment.id, customerId, variant.id, sqlInstant(this.db, now), 0]],
+      `INSERT INTO experiment_exposures
+         (experiment_id, customer_id, variant_id, first_exposed_at, mixed_variants)
+       SELECT id, ?, ?, ?, 0 FROM experiments WHERE id = ? AND status = 'RUNNING'
+       ${mysql ? 'ON DUPLICATE KEY UPDATE experiment_id = experiment_id' : 'ON CONFLICT DO NOTHING'}`,
+      [customerId, variant.id, sqlInstant(this.db, now), experiment.id],
     );
     if (inserted === 0) {
-      // A concurrent call recorded it first: report the stored exposure.
-      return {
-        ...answer,
-        ...(await this.exposureOf(experiment.id, customerId, variants)),
-        reason: null,
-      };
+      // A concurrent call recorded it first (report the stored exposure), or the experiment
+      // stopped meanwhile.
+      const stored = await this.exposureOf(experiment.id, customerId, variants);
+
+      return stored.variant
+        ? { ...answer, ...stored, reason: null }
+        : { ...none, reason: 'EXPERIMENT_NOT_RUNNING' };
     }
 
     return { ...answer, variant, firstExposedAt: now, reason: null, newlyExposed: true };
@@ -113,6 +119,8 @@ export class AssignmentService {
     }
     const variants = await this.experiments.variantsOf([experiment.id]);
     const population = this.population(experiment);
+    // The statement below checks the status again, so a stop committed since the experiment was
+    // read here wins and nobody is exposed after it (on MySQL the two ran side by side).
     const traffic = unitHashSql(this.db, experiment.salt, 'traffic', 'c.id');
     const draw = unitHashSql(this.db, experiment.salt, 'variant', 'c.id');
     const total = variants.reduce((sum, variant) => sum + variant.weight, 0);
@@ -135,7 +143,7 @@ export class AssignmentService {
              AND ${traffic.sql} < ?
              AND NOT EXISTS (SELECT 1 FROM experiment_exposures x
                              WHERE x.experiment_id = ? AND x.customer_id = c.id)) t
-       WHERE 1 = 1
+       WHERE EXISTS (SELECT 1 FROM experiments r WHERE r.id = ? AND r.status = 'RUNNING')
        ${mysql ? 'ON DUPLICATE KEY UPDATE experiment_id = experiment_id' : 'ON CONFLICT DO NOTHING'}`,
       [
         experiment.id,
@@ -148,8 +156,15 @@ export class AssignmentService {
         ...traffic.params,
         experiment.trafficShare,
         experiment.id,
+        experiment.id,
       ],
     );
+    if (newlyExposed === 0 && (await this.experiments.get(experiment.id)).status !== 'RUNNING') {
+      throw badInput(
+        `experiment "${experimentKey}" stopped meanwhile; only a RUNNING experiment assigns`,
+        'experimentKey',
+      );
+    }
     const [counts] = await this.db.query(
       `SELECT COUNT(*) AS targeted,
               COALESCE(SUM(CASE WHEN ${traffic.sql} < ? THEN 1 ELSE 0 END), 0) AS inTraffic
