@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { forUpdate } from '../db/dialect';
 import { keysetPage } from '../db/keyset-page';
 import type { Page, PageArgs } from '../db/pagination';
 import { inTransaction, serialized } from '../db/transaction';
@@ -161,8 +162,26 @@ export class ModelRegistryService {
    * and RETIRED versions can be promoted (a retired one to roll back), and only when the rule in
    * promotion.ts allows it or `force` is given with a reason.
    */
-  promote(id: number, request: PromotionRequest, now = new Date()): Promise<ModelVersionEntity> {
+  async promote(
+    id: number,
+    request: PromotionRequest,
+    now = new Date(),
+  ): Promise<ModelVersionEntity> {
+    // A version's kind never changes, so it is read before the transaction.
+    const kind = (await this.repository.findOneBy({ id }))?.kind;
+    if (!kind) {
+      throw notFound('Model version', 'id');
+    }
+
     return inTransaction(this.db, async (tx) => {
+      // Two promotions of one kind must not both see the same active version (or none) and
+      // leave two ACTIVE: on MySQL they ran side by side. Locking the kind's versions first,
+      // before any other read of the transaction, makes the later one wait and then read what
+      // the earlier one committed.
+      await tx.query(
+        `SELECT id FROM model_versions WHERE kind = ? ORDER BY number${forUpdate(tx)}`,
+        [kind],
+      );
       const repository = tx.getRepository(ModelVersionEntity);
       const version = await repository.findOneBy({ id });
       if (!version) {
