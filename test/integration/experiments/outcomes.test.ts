@@ -262,6 +262,25 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     }
   });
 
+  /** Experiment.results.metrics as the planted rows give them, counting nothing from `stop` on. */
+  function expectedMetrics(stop: Date) {
+    return METRICS.map((definition) => ({
+      metricKey: definition.key,
+      variants: variants.map((variant) => {
+        const arm = expectedArm(definition, variant.id, stop);
+
+        return {
+          variantKey: variant.key,
+          n: arm.n,
+          sum: arm.sum,
+          sumSquares: arm.sumSquares,
+          covariateSum: arm.covariate?.sum ?? null,
+          denominatorSum: arm.denominator?.sum ?? null,
+        };
+      }),
+    }));
+  }
+
   function expectedArm(
     definition: MetricDefinition,
     variantId: number,
@@ -351,23 +370,7 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     );
     const response = await readResults(experiment.id);
     expect(response.errors).toBeUndefined();
-    expect(response.data!.experiment.results.metrics).toEqual(
-      METRICS.map((definition) => ({
-        metricKey: definition.key,
-        variants: variants.map((variant) => {
-          const arm = expectedArm(definition, variant.id, stop);
-
-          return {
-            variantKey: variant.key,
-            n: arm.n,
-            sum: arm.sum,
-            sumSquares: arm.sumSquares,
-            covariateSum: arm.covariate?.sum ?? null,
-            denominatorSum: arm.denominator?.sum ?? null,
-          };
-        }),
-      })),
-    );
+    expect(response.data!.experiment.results.metrics).toEqual(expectedMetrics(stop));
   });
 
   it('counts nothing from the archiving on for an experiment archived while RUNNING', async () => {
@@ -385,23 +388,7 @@ describeEachDialect('experiments: outcome sums in SQL', (pulse) => {
     );
     const response = await readResults(experiment.id);
     expect(response.errors).toBeUndefined();
-    expect(response.data!.experiment.results.metrics).toEqual(
-      METRICS.map((definition) => ({
-        metricKey: definition.key,
-        variants: variants.map((variant) => {
-          const arm = expectedArm(definition, variant.id, archivedAt);
-
-          return {
-            variantKey: variant.key,
-            n: arm.n,
-            sum: arm.sum,
-            sumSquares: arm.sumSquares,
-            covariateSum: arm.covariate?.sum ?? null,
-            denominatorSum: arm.denominator?.sum ?? null,
-          };
-        }),
-      })),
-    );
+    expect(response.data!.experiment.results.metrics).toEqual(expectedMetrics(archivedAt));
   });
 
   it('reads results over HTTP with exactly one more SQL statement per metric added', async () => {
