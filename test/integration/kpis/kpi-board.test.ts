@@ -2,11 +2,11 @@ import { Role } from '../../../src/auth/principal';
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import { fromGlobalId, toGlobalId } from '../../../src/graphql/global-id';
 import { describeEachDialect } from '../support/dialects';
+import { createKpi } from './kpi-data';
 import type { TestPulse } from '../support/start-pulse';
 import { collect, wsClient } from '../support/ws';
 import { insertOrderRows } from '../support/factories';
 
-const CREATE = `mutation Create($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } } }`;
 const HISTORY = `query History($id: ID!, $at: DateTimeISO!) {
   kpi(id: $id) {
     series(from: "2026-01-01T00:00:00Z", to: "2026-04-01T00:00:00Z") { periodStart value target status }
@@ -36,15 +36,6 @@ async function addOrders(
       writtenAt: sqlInstant(db, now),
     })),
   );
-}
-
-async function createKpi(pulse: TestPulse, input: Record<string, unknown>): Promise<string> {
-  const response = await pulse.query<{ createKpi: { kpi: { id: string } } }>(CREATE, { input });
-  if (!response.data) {
-    throw new Error(JSON.stringify(response.errors));
-  }
-
-  return response.data.createKpi.kpi.id;
 }
 
 describeEachDialect('KPI series, compare, board and kpiUpdated', (pulse) => {

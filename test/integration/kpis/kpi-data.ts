@@ -4,6 +4,7 @@ import type { Metric } from '../../../src/kpis/metrics';
 import type { PeriodSpan } from '../../../src/kpis/periods';
 import { seededRandom } from '../support/segment-data';
 import { insertOrderRows } from '../support/factories';
+import type { TestPulse } from '../support/start-pulse';
 
 const DAY = 86_400_000;
 
@@ -277,4 +278,16 @@ export function customReference(
     default:
       throw new Error(`no reference for ${key}`);
   }
+}
+
+const CREATE = `mutation Create($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } } }`;
+
+/** Creates a KPI through the API and returns its global id; a refusal fails the test. */
+export async function createKpi(pulse: TestPulse, input: Record<string, unknown>): Promise<string> {
+  const response = await pulse.query<{ createKpi: { kpi: { id: string } } }>(CREATE, { input });
+  if (!response.data) {
+    throw new Error(JSON.stringify(response.errors));
+  }
+
+  return response.data.createKpi.kpi.id;
 }

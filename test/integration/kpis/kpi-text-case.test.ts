@@ -1,21 +1,11 @@
 import { insertSkippingDuplicates, sqlInstant } from '../../../src/db/dialect';
 import { describeEachDialect } from '../support/dialects';
+import { createKpi } from './kpi-data';
 import { insertOrderRows } from '../support/factories';
-import type { TestPulse } from '../support/start-pulse';
 
-const CREATE = `mutation Create($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } } }`;
 const CURRENT = `query Current($id: ID!) { kpi(id: $id) { current { value numerator denominator } } }`;
 
 const now = new Date('2026-03-18T13:30:00Z');
-
-async function createKpi(pulse: TestPulse, input: Record<string, unknown>): Promise<string> {
-  const response = await pulse.query<{ createKpi: { kpi: { id: string } } }>(CREATE, { input });
-  if (!response.data) {
-    throw new Error(JSON.stringify(response.errors));
-  }
-
-  return response.data.createKpi.kpi.id;
-}
 
 // Countries are stored as upper-case alpha-2 codes, interaction types in lower_snake_case and
 // order statuses in upper case; MySQL's collation compares them with a KPI's texts ignoring case,
