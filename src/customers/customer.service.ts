@@ -209,16 +209,8 @@ export class CustomerService {
   async create(data: CustomerData, actor: Actor): Promise<CustomerEntity> {
     return inTransaction(this.db, async (tx) => {
       const now = new Date();
-      const customer = tx.getRepository(CustomerEntity).create({
-        ...this.profile(data, 'input'),
-        externalId: data.externalId ?? `pulse-${randomUUID()}`,
-        signedUpAt: data.signedUpAt ?? now,
-        attributes: data.attributes ?? {},
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-        version: 1,
-      });
+      const customer = this.newCustomer(tx, data, 'input', now);
+      customer.externalId = data.externalId ?? `pulse-${randomUUID()}`;
       await this.save(tx, customer, 'input');
       const consents = await this.recordConsents(tx, customer.id, data.consents, now);
       await this.audit.record(tx, {
@@ -363,15 +355,7 @@ export class CustomerService {
           // its own external id: creating the duplicate again would undo the merge.
           const row = survivor ? { ...given, externalId: undefined } : given;
           if (!current) {
-            const created = repository.create({
-              ...this.profile(row, path),
-              signedUpAt: row.signedUpAt ?? now,
-              attributes: row.attributes ?? {},
-              createdAt: now,
-              updatedAt: now,
-              deletedAt: null,
-              version: 1,
-            });
+            const created = this.newCustomer(tx, row, path, now);
             await this.save(tx, created, path);
             await this.recordConsents(tx, created.id, row.consents, now);
             result.created += 1;
@@ -450,6 +434,24 @@ export class CustomerService {
         return survivor ? [[externalId, survivor] as const] : [];
       }),
     );
+  }
+
+  /** A customer not yet saved, from `data` as created now (signed up now unless given). */
+  private newCustomer(
+    tx: EntityManager,
+    data: CustomerData,
+    path: string,
+    now: Date,
+  ): CustomerEntity {
+    return tx.getRepository(CustomerEntity).create({
+      ...this.profile(data, path),
+      signedUpAt: data.signedUpAt ?? now,
+      attributes: data.attributes ?? {},
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      version: 1,
+    });
   }
 
   /** Consents of customers, keyed by customer id (for the per-request loader). */
