@@ -264,12 +264,17 @@ function checkCredentials(name: string, url: string, unparsable: boolean): void 
   }
 }
 
+/** A comma-separated setting's items, trimmed; empty items (and an unset setting) give none. */
+function readList(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 // Replicas copy the primary, so they share its flavor: only the URL of each is kept.
 function readReplicaUrls(env: Env): string[] {
-  const urls = (env.PULSE_DB_REPLICA_URLS ?? '')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
+  const urls = readList(env, 'PULSE_DB_REPLICA_URLS');
 
   return urls.map((raw) => {
     const server = serverUrl(raw);
@@ -402,10 +407,7 @@ function readSecret(env: Env, name: string): string | null {
 
 // Exact origins only (scheme, host, port): a browser sends exactly that in its Origin header.
 function readOrigins(env: Env, name: string): string[] {
-  const origins = (env[name] ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
+  const origins = readList(env, name);
   for (const origin of origins) {
     if (origin !== '*' && (!URL.canParse(origin) || new URL(origin).origin !== origin)) {
       throw new Error(
@@ -418,10 +420,7 @@ function readOrigins(env: Env, name: string): string[] {
 }
 
 function readNetworks(env: Env, name: string): string[] {
-  const networks = (env[name] ?? '')
-    .split(',')
-    .map((network) => network.trim())
-    .filter((network) => network !== '');
+  const networks = readList(env, name);
   for (const network of networks) {
     if (!parseNetwork(network)) {
       throw new Error(
